@@ -1,1 +1,108 @@
+//! `lark-sim`: a local Lark / Feishu Open Platform.
+//!
+//! It serves, on one port, the REST API under `/open-apis/...`, the long-connection bootstrap
+//! (`POST /callback/ws/endpoint`) and websocket, webhook pushes to apps in webhook mode, and a
+//! control API under `/_sim/...` to act as users and to inspect what a bot did. Its fidelity is
+//! proven by the official SDKs talking to it in the test suite.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = lark_sim::Sim::start("127.0.0.1:0", Default::default()).await?;
+//! sim.state().add_app(lark_sim::AppSpec::websocket("cli_a1b2c3d4e5f60718", "secret"));
+//! println!("{}", sim.base_url());
+//! # Ok(()) }
+//! ```
 
+pub mod auth;
+pub mod error;
+pub mod im;
+pub mod state;
+pub mod workspace;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::post;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use state::{App, AppSpec, DeliveryMode, RedeliveryPolicy, SimConfig, SimState};
+
+impl AppSpec {
+    /// An app that receives its events over the long connection.
+    pub fn websocket(app_id: &str, app_secret: &str) -> Self {
+        AppSpec {
+            app_id: app_id.to_owned(),
+            app_secret: app_secret.to_owned(),
+            encrypt_key: None,
+            verification_token: None,
+            mode: DeliveryMode::Websocket,
+            webhook_url: None,
+            bot_name: None,
+        }
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct Sim {
+    addr: SocketAddr,
+    state: Arc<SimState>,
+    _shutdown: watch::Sender<()>,
+}
+
+impl Sim {
+    /// Binds `addr` (port 0 picks a free port) and serves until the `Sim` is dropped.
+    pub async fn start(addr: &str, config: SimConfig) -> std::io::Result<Sim> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(SimState::new(config, format!("http://{addr}")));
+        let (tx, mut rx) = watch::channel(());
+        let app = router(state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = rx.changed().await;
+            })
+            .await;
+        });
+        Ok(Sim {
+            addr,
+            state,
+            _shutdown: tx,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the base URL to give a client instead of the platform's domain.
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    pub fn state(&self) -> &Arc<SimState> {
+        &self.state
+    }
+}
+
+/// Every route of the simulator.
+pub fn router(state: Arc<SimState>) -> Router {
+    Router::new()
+        .route(
+            "/open-apis/auth/v3/tenant_access_token/internal",
+            post(auth::tenant_access_token),
+        )
+        .route(
+            "/open-apis/auth/v3/app_access_token/internal",
+            post(auth::app_access_token),
+        )
+        .merge(im::routes())
+        .merge(workspace::routes())
+        .merge(workspace::control_routes())
+        .with_state(state)
+}
