@@ -1,11 +1,22 @@
 //! `lark`: a client for the Lark (international) and Feishu (China) Open Platform.
 //!
 //! It speaks the platform's wire protocol and nothing more: it knows nothing of agents or
-//! policies. Layers, from the bottom: [`secret`] (redacting secrets), [`ws::frame`] (the
-//! long-connection frame codec), [`webhook`] (signature, decryption, challenge over raw bytes).
+//! policies. Layers, from the bottom: [`model`] (typed ids, events, message content; no I/O),
+//! [`http`] (base URL, envelope, typed errors, retries, rate limits) with [`auth`]'s token cache,
+//! [`api`] (one file per REST resource), [`ws`] (the long connection) and [`webhook`] (signature,
+//! decryption and challenge over raw bytes).
 
+pub mod api;
+mod auth;
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod ratelimit;
+pub mod routes;
 pub mod secret;
 pub mod webhook;
 pub mod ws;
 
+pub use error::{ApiError, Error, Result};
+pub use http::{Client, ClientBuilder, Domain, RetryPolicy};
 pub use secret::Secret;

@@ -1,0 +1,5 @@
+//! The platform's data: typed ids, event envelopes and events, message content. No I/O here.
+
+pub mod ids;
+
+pub use ids::*;

@@ -1,0 +1,69 @@
+//! Client-side rate limits, so the client stays under the platform's documented limits instead
+//! of tripping 99991400: one limiter for the whole app and one per chat for sends (the platform
+//! allows 5 messages per second per chat, shared by all bots in it).
+
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota};
+
+/// Requests per second the client allows itself.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    /// All calls of one app (default 50/s).
+    pub app_per_second: u32,
+    /// Sends and replies to one chat (default 5/s, the platform's limit).
+    pub chat_per_second: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            app_per_second: 50,
+            chat_per_second: 5,
+        }
+    }
+}
+
+pub(crate) struct Limiters {
+    app: DefaultDirectRateLimiter,
+    chat: DefaultKeyedRateLimiter<String>,
+    waits: AtomicU64,
+}
+
+fn quota(per_second: u32) -> Quota {
+    Quota::per_second(NonZeroU32::new(per_second.max(1)).expect("max(1) is non-zero"))
+}
+
+impl Limiters {
+    pub(crate) fn new(limits: RateLimits) -> Self {
+        Limiters {
+            app: governor::RateLimiter::direct(quota(limits.app_per_second)),
+            chat: governor::RateLimiter::keyed(quota(limits.chat_per_second)),
+            waits: AtomicU64::new(0),
+        }
+    }
+
+    /// Waits until the app (and the chat, if any) may make one more call.
+    pub(crate) async fn acquire(&self, chat: Option<&str>) {
+        if self.app.check().is_err() {
+            self.waits.fetch_add(1, Ordering::Relaxed);
+            self.app.until_ready().await;
+        }
+        if let Some(chat) = chat {
+            let key = chat.to_owned();
+            if self.chat.check_key(&key).is_err() {
+                self.waits.fetch_add(1, Ordering::Relaxed);
+                self.chat.until_key_ready(&key).await;
+            }
+            if self.chat.len() > 10_000 {
+                self.chat.retain_recent();
+            }
+        }
+    }
+
+    /// How many calls had to wait for a limiter.
+    pub(crate) fn waits(&self) -> u64 {
+        self.waits.load(Ordering::Relaxed)
+    }
+}
