@@ -20,3 +20,9 @@ pub mod ws;
 pub use error::{ApiError, Error, Result};
 pub use http::{Client, ClientBuilder, Domain, RetryPolicy};
 pub use secret::Secret;
+
+/// Installs the process-wide TLS crypto provider (aws-lc-rs). Binaries call this once at start-up,
+/// before any HTTPS or WSS connection; calling it again is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
