@@ -1,5 +1,6 @@
 //! The platform's data: typed ids, event envelopes and events, message content. No I/O here.
 
+pub mod content;
 pub mod ids;
 
 pub use ids::*;

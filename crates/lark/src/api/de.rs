@@ -1,0 +1,69 @@
+//! Lenient decoding of the platform's loosely typed fields: numbers sent as strings
+//! (`user_count: "3"`, `create_time: "1700000000000"`), and `null` where a list is expected.
+//! A value that is neither a number nor a numeric string decodes as absent rather than failing
+//! the whole response.
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrStr {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Other(serde::de::IgnoredAny),
+}
+
+fn parse(v: Option<NumOrStr>) -> Option<i64> {
+    match v? {
+        NumOrStr::Int(i) => Some(i),
+        NumOrStr::Float(f) if f.is_finite() => Some(f as i64),
+        NumOrStr::Str(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `"42"`, `42` or `null` into `Option<i64>`.
+pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(parse(Option::<NumOrStr>::deserialize(d)?))
+}
+
+/// `"42"`, `42` into `i64`; anything else is 0.
+pub(crate) fn i64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(parse(Option::<NumOrStr>::deserialize(d)?).unwrap_or(0))
+}
+
+/// `null` into the type's default (an empty list, an empty string).
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct N {
+        #[serde(default, deserialize_with = "super::opt_i64")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "super::i64_or_zero")]
+        z: i64,
+    }
+
+    #[test]
+    fn numbers_as_strings_or_numbers() {
+        let cases = [
+            (r#"{"n":"12","z":"3"}"#, Some(12), 3),
+            (r#"{"n":12,"z":3}"#, Some(12), 3),
+            (r#"{"n":null,"z":null}"#, None, 0),
+            (r#"{"n":"x","z":[1]}"#, None, 0),
+            (r#"{}"#, None, 0),
+        ];
+        for (json, n, z) in cases {
+            let v: N = serde_json::from_str(json).unwrap();
+            assert_eq!((v.n, v.z), (n, z), "{json}");
+        }
+    }
+}
