@@ -1,6 +1,8 @@
 //! The platform's data: typed ids, event envelopes and events, message content. No I/O here.
 
 pub mod content;
+pub mod event;
 pub mod ids;
+pub mod received;
 
 pub use ids::*;
