@@ -14,7 +14,12 @@
 //! ```
 
 pub mod auth;
+pub mod calls;
+pub mod control;
+pub mod delivery;
 pub mod error;
+pub mod events;
+pub mod ids;
 pub mod im;
 pub mod state;
 pub mod workspace;
@@ -23,10 +28,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use calls::{CallRecord, FailRule};
+pub use control::{CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction};
+pub use delivery::{Attempt, DeliveryRecord, DeliveryStatus, Outcome};
+pub use im::store::ChatMode;
 pub use state::{App, AppSpec, DeliveryMode, RedeliveryPolicy, SimConfig, SimState};
 
 impl AppSpec {
@@ -42,6 +51,25 @@ impl AppSpec {
             bot_name: None,
         }
     }
+
+    /// An app whose events are POSTed to `webhook_url`, encrypted with `encrypt_key` when set.
+    pub fn webhook(
+        app_id: &str,
+        app_secret: &str,
+        webhook_url: &str,
+        encrypt_key: Option<&str>,
+        verification_token: Option<&str>,
+    ) -> Self {
+        AppSpec {
+            app_id: app_id.to_owned(),
+            app_secret: app_secret.to_owned(),
+            encrypt_key: encrypt_key.map(str::to_owned),
+            verification_token: verification_token.map(str::to_owned),
+            mode: DeliveryMode::Webhook,
+            webhook_url: Some(webhook_url.to_owned()),
+            bot_name: None,
+        }
+    }
 }
 
 /// A running simulator. Dropping it stops the server.
@@ -54,6 +82,8 @@ pub struct Sim {
 impl Sim {
     /// Binds `addr` (port 0 picks a free port) and serves until the `Sim` is dropped.
     pub async fn start(addr: &str, config: SimConfig) -> std::io::Result<Sim> {
+        // Webhook pushes use rustls; pick its provider explicitly (a no-op when one is set).
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(SimState::new(config, format!("http://{addr}")));
@@ -90,9 +120,10 @@ impl Sim {
     }
 }
 
-/// Every route of the simulator.
+/// Every route of the simulator: the platform's (with the call log and injected failures around
+/// them), the long connection, and the control API.
 pub fn router(state: Arc<SimState>) -> Router {
-    Router::new()
+    let platform = Router::new()
         .route(
             "/open-apis/auth/v3/tenant_access_token/internal",
             post(auth::tenant_access_token),
@@ -101,8 +132,21 @@ pub fn router(state: Arc<SimState>) -> Router {
             "/open-apis/auth/v3/app_access_token/internal",
             post(auth::app_access_token),
         )
+        .route("/callback/ws/endpoint", post(delivery::ws::endpoint))
         .merge(im::routes())
         .merge(workspace::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            calls::inject_faults,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            calls::record_calls,
+        ));
+    Router::new()
+        .merge(platform)
+        .route("/ws/v2", get(delivery::ws::upgrade))
+        .merge(control::routes())
         .merge(workspace::control_routes())
         .with_state(state)
 }

@@ -3,6 +3,7 @@
 //! never held across an `.await`.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -105,6 +106,8 @@ pub struct App {
     pub workspace: Mutex<crate::workspace::Workspace>,
     /// Chats, messages, reactions, pins, images and files.
     pub im: Mutex<crate::im::ImStore>,
+    /// Long connections, event deliveries and delivery faults.
+    pub runtime: crate::delivery::Runtime,
 }
 
 impl App {
@@ -120,6 +123,7 @@ impl App {
             bot_name,
             workspace: Mutex::new(Default::default()),
             im: Mutex::new(Default::default()),
+            runtime: Default::default(),
             spec,
         }
     }
@@ -139,6 +143,13 @@ pub struct SimState {
     pub tokens: Mutex<HashMap<String, IssuedToken>>,
     /// `http://127.0.0.1:PORT`, once bound.
     pub base_url: String,
+    /// Every `/open-apis` and endpoint call, oldest first (bounded).
+    pub calls: Mutex<std::collections::VecDeque<crate::calls::CallRecord>>,
+    /// Injected failures for the next calls matching a path.
+    pub faults: Mutex<Vec<crate::calls::FailRule>>,
+    pub(crate) next_conn_id: AtomicU64,
+    /// Used for webhook pushes.
+    pub(crate) http: reqwest::Client,
 }
 
 impl SimState {
@@ -148,6 +159,13 @@ impl SimState {
             apps: RwLock::new(HashMap::new()),
             tokens: Mutex::new(HashMap::new()),
             base_url,
+            calls: Mutex::new(Default::default()),
+            faults: Mutex::new(Vec::new()),
+            next_conn_id: AtomicU64::new(1),
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .unwrap_or_default(),
         }
     }
 
@@ -157,6 +175,21 @@ impl SimState {
 
     pub fn app(&self, app_id: &str) -> Option<Arc<App>> {
         self.apps.read().expect("apps lock").get(app_id).cloned()
+    }
+
+    /// Every app, in no particular order.
+    pub fn apps_snapshot(&self) -> Vec<Arc<App>> {
+        self.apps.read().expect("apps lock").values().cloned().collect()
+    }
+
+    /// What a delivery task needs from the current settings.
+    pub(crate) fn dispatch_ctx(&self) -> crate::delivery::DispatchCtx {
+        let cfg = self.config();
+        crate::delivery::DispatchCtx {
+            policy: cfg.redelivery,
+            fragment_size: cfg.fragment_size,
+            http: self.http.clone(),
+        }
     }
 
     /// Adds (or replaces) an app.
@@ -203,6 +236,20 @@ impl SimState {
 
     /// Expires every token now (a test fault: "token expiry mid-run").
     pub fn expire_tokens(&self) {
-        self.tokens.lock().expect("tokens lock").clear();
+        let now = Instant::now();
+        for t in self.tokens.lock().expect("tokens lock").values_mut() {
+            t.expires_at = now;
+        }
+    }
+}
+
+impl SimState {
+    /// The app an issued token belonged to, even once it expired (for the call log).
+    pub fn token_owner(&self, token: &str) -> Option<String> {
+        self.tokens
+            .lock()
+            .expect("tokens lock")
+            .get(token)
+            .map(|t| t.app_id.clone())
     }
 }
