@@ -8,12 +8,14 @@
 
 pub mod api;
 mod auth;
+pub mod custom_bot;
 pub mod error;
 pub mod http;
 pub mod model;
 pub mod ratelimit;
 pub mod routes;
 pub mod secret;
+pub mod seed;
 pub mod webhook;
 pub mod ws;
 

@@ -102,7 +102,11 @@ impl Field {
 
 impl Client {
     /// Creates a bitable app in `folder_token` or the app's own space.
-    pub async fn create_bitable(&self, name: &str, folder_token: Option<&str>) -> Result<BitableApp> {
+    pub async fn create_bitable(
+        &self,
+        name: &str,
+        folder_token: Option<&str>,
+    ) -> Result<BitableApp> {
         let mut body = serde_json::json!({ "name": name });
         if let Some(f) = folder_token {
             body["folder_token"] = f.into();
@@ -186,11 +190,20 @@ impl Client {
         let (client, app, table) = (self.clone(), app_token.to_owned(), table_id.to_owned());
         paginate(move |token| {
             let (client, app, table) = (client.clone(), app.clone(), table.clone());
-            async move { client.list_fields_page(&app, &table, token.as_deref()).await }
+            async move {
+                client
+                    .list_fields_page(&app, &table, token.as_deref())
+                    .await
+            }
         })
     }
 
-    pub async fn create_field(&self, app_token: &str, table_id: &str, field: &Field) -> Result<Field> {
+    pub async fn create_field(
+        &self,
+        app_token: &str,
+        table_id: &str,
+        field: &Field,
+    ) -> Result<Field> {
         let req = Req::route(Route::BitableFieldCreate {
             app_token: app_token.to_owned(),
             table_id: table_id.to_owned(),
@@ -219,7 +232,12 @@ impl Client {
         Ok(a.field)
     }
 
-    pub async fn delete_field(&self, app_token: &str, table_id: &str, field_id: &str) -> Result<()> {
+    pub async fn delete_field(
+        &self,
+        app_token: &str,
+        table_id: &str,
+        field_id: &str,
+    ) -> Result<()> {
         let req = Req::route(Route::BitableFieldDelete {
             app_token: app_token.to_owned(),
             table_id: table_id.to_owned(),

@@ -195,12 +195,11 @@ impl CardStream {
         element_id: &str,
         element: &serde_json::Value,
     ) -> Result<()> {
-        let route = self.element_route(element_id, |card_id, element_id| {
-            Route::CardElementUpdate {
+        let route =
+            self.element_route(element_id, |card_id, element_id| Route::CardElementUpdate {
                 card_id,
                 element_id,
-            }
-        });
+            });
         let seq = self.next();
         let body = serde_json::json!({ "element": to_string(element) });
         self.client.card_change(route, body, seq).await
@@ -212,11 +211,9 @@ impl CardStream {
         element_id: &str,
         partial: &serde_json::Value,
     ) -> Result<()> {
-        let route = self.element_route(element_id, |card_id, element_id| {
-            Route::CardElementPatch {
-                card_id,
-                element_id,
-            }
+        let route = self.element_route(element_id, |card_id, element_id| Route::CardElementPatch {
+            card_id,
+            element_id,
         });
         let seq = self.next();
         let body = serde_json::json!({ "partial_element": to_string(partial) });
@@ -224,12 +221,11 @@ impl CardStream {
     }
 
     pub async fn delete_element(&mut self, element_id: &str) -> Result<()> {
-        let route = self.element_route(element_id, |card_id, element_id| {
-            Route::CardElementDelete {
+        let route =
+            self.element_route(element_id, |card_id, element_id| Route::CardElementDelete {
                 card_id,
                 element_id,
-            }
-        });
+            });
         let seq = self.next();
         self.client
             .card_change(route, serde_json::json!({}), seq)

@@ -256,7 +256,12 @@ impl Client {
     pub async fn insert_image(&self, document_id: &str, image: DocImage) -> Result<String> {
         let root = self.get_block(document_id, document_id).await?;
         let created = self
-            .create_blocks(document_id, document_id, &[Block::image()], Some(root.children.len()))
+            .create_blocks(
+                document_id,
+                document_id,
+                &[Block::image()],
+                Some(root.children.len()),
+            )
             .await?;
         let block_id = created
             .children

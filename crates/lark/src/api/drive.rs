@@ -179,7 +179,11 @@ impl Client {
             .map(|start| bytes.slice(start..(start + p.block_size).min(bytes.len())))
             .collect();
         if let Some(n) = p.block_num.filter(|n| *n != blocks.len()) {
-            tracing::warn!(expected = n, got = blocks.len(), "upload block count differs");
+            tracing::warn!(
+                expected = n,
+                got = blocks.len(),
+                "upload block count differs"
+            );
         }
         for (seq, block) in blocks.iter().enumerate() {
             let form = vec![

@@ -52,9 +52,7 @@ impl Client {
                 bytes,
             },
         ];
-        let a: Answer = self
-            .call(Req::route(Route::ImageCreate).form(form))
-            .await?;
+        let a: Answer = self.call(Req::route(Route::ImageCreate).form(form)).await?;
         Ok(a.image_key)
     }
 }

@@ -41,17 +41,20 @@ where
     Fut: Future<Output = Result<Page<T>>> + Send,
 {
     // State: the fetcher, and the token of the next page (`None` once the end is reached).
-    stream::try_unfold((fetch, Some(None::<String>)), |(mut fetch, next)| async move {
-        let Some(token) = next else {
-            return Ok::<_, crate::error::Error>(None);
-        };
-        let page = fetch(token.clone()).await?;
-        let following = page
-            .next_token()
-            .filter(|t| Some(*t) != token.as_deref())
-            .map(|t| Some(t.to_owned()));
-        Ok(Some((page.items, (fetch, following))))
-    })
+    stream::try_unfold(
+        (fetch, Some(None::<String>)),
+        |(mut fetch, next)| async move {
+            let Some(token) = next else {
+                return Ok::<_, crate::error::Error>(None);
+            };
+            let page = fetch(token.clone()).await?;
+            let following = page
+                .next_token()
+                .filter(|t| Some(*t) != token.as_deref())
+                .map(|t| Some(t.to_owned()));
+            Ok(Some((page.items, (fetch, following))))
+        },
+    )
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
     .boxed()

@@ -45,7 +45,9 @@ impl Client {
         kind: ResourceType,
         path: &Path,
     ) -> Result<u64> {
-        let answer = self.execute(self.resource_req(message_id, key, kind)).await?;
+        let answer = self
+            .execute(self.resource_req(message_id, key, kind))
+            .await?;
         download::to_file(answer, path).await
     }
 
@@ -56,7 +58,9 @@ impl Client {
         key: &str,
         kind: ResourceType,
     ) -> Result<Bytes> {
-        let answer = self.execute(self.resource_req(message_id, key, kind)).await?;
+        let answer = self
+            .execute(self.resource_req(message_id, key, kind))
+            .await?;
         download::to_bytes(answer).await
     }
 }

@@ -120,7 +120,13 @@ mod tests {
         }
         assert_eq!(FieldType::from_number(99), FieldType::Other(99));
         assert_eq!(FieldType::Other(99).number(), 99);
-        assert_eq!(FieldType::from_name("select"), Some(FieldType::SingleSelect));
-        assert_eq!(FieldType::from_name("person").map(FieldType::number), Some(11));
+        assert_eq!(
+            FieldType::from_name("select"),
+            Some(FieldType::SingleSelect)
+        );
+        assert_eq!(
+            FieldType::from_name("person").map(FieldType::number),
+            Some(11)
+        );
     }
 }

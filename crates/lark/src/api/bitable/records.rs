@@ -163,7 +163,8 @@ impl Client {
     ) -> impl Stream<Item = Result<Record>> + Send {
         let (client, (app, table)) = (self.clone(), table(app_token, table_id));
         paginate(move |token| {
-            let (client, app, table, q) = (client.clone(), app.clone(), table.clone(), query.clone());
+            let (client, app, table, q) =
+                (client.clone(), app.clone(), table.clone(), query.clone());
             async move {
                 client
                     .list_records_page(&app, &table, &q, token.as_deref())
@@ -190,7 +191,12 @@ impl Client {
         self.call(req).await
     }
 
-    pub async fn create_record(&self, app_token: &str, table_id: &str, fields: Fields) -> Result<Record> {
+    pub async fn create_record(
+        &self,
+        app_token: &str,
+        table_id: &str,
+        fields: Fields,
+    ) -> Result<Record> {
         let (app_token, table_id) = table(app_token, table_id);
         let req = Req::route(Route::BitableRecordCreate {
             app_token,
@@ -221,7 +227,12 @@ impl Client {
         Ok(a.record)
     }
 
-    pub async fn delete_record(&self, app_token: &str, table_id: &str, record_id: &str) -> Result<DeletedRecord> {
+    pub async fn delete_record(
+        &self,
+        app_token: &str,
+        table_id: &str,
+        record_id: &str,
+    ) -> Result<DeletedRecord> {
         let (app_token, table_id) = table(app_token, table_id);
         let req = Req::route(Route::BitableRecordDelete {
             app_token,
@@ -320,7 +331,11 @@ mod tests {
                 field_name: "Score".into(),
                 desc: true,
             }],
-            filter: Some(Filter::and(vec![Condition::new("Score", "isGreater", &["8"])])),
+            filter: Some(Filter::and(vec![Condition::new(
+                "Score",
+                "isGreater",
+                &["8"],
+            )])),
             ..SearchRecords::default()
         };
         assert_eq!(

@@ -296,7 +296,11 @@ impl Block {
     }
 
     pub fn text(elements: Vec<TextElement>) -> Block {
-        Block::texty(block_type::TEXT, |b, t| b.text = Some(t), Block::elements(elements))
+        Block::texty(
+            block_type::TEXT,
+            |b, t| b.text = Some(t),
+            Block::elements(elements),
+        )
     }
 
     /// A heading of `level` 1 to 9 (clamped).
@@ -322,11 +326,19 @@ impl Block {
     }
 
     pub fn bullet(elements: Vec<TextElement>) -> Block {
-        Block::texty(block_type::BULLET, |b, t| b.bullet = Some(t), Block::elements(elements))
+        Block::texty(
+            block_type::BULLET,
+            |b, t| b.bullet = Some(t),
+            Block::elements(elements),
+        )
     }
 
     pub fn ordered(elements: Vec<TextElement>) -> Block {
-        Block::texty(block_type::ORDERED, |b, t| b.ordered = Some(t), Block::elements(elements))
+        Block::texty(
+            block_type::ORDERED,
+            |b, t| b.ordered = Some(t),
+            Block::elements(elements),
+        )
     }
 
     /// A code block; `language` is the platform's language number (1 = plain text).
@@ -342,7 +354,11 @@ impl Block {
     }
 
     pub fn quote(elements: Vec<TextElement>) -> Block {
-        Block::texty(block_type::QUOTE, |b, t| b.quote = Some(t), Block::elements(elements))
+        Block::texty(
+            block_type::QUOTE,
+            |b, t| b.quote = Some(t),
+            Block::elements(elements),
+        )
     }
 
     pub fn todo(done: bool, elements: Vec<TextElement>) -> Block {
@@ -401,9 +417,22 @@ impl Block {
     /// The text of a text-like block, whichever kind it is.
     pub fn text_block(&self) -> Option<&TextBlock> {
         [
-            &self.page, &self.text, &self.heading1, &self.heading2, &self.heading3,
-            &self.heading4, &self.heading5, &self.heading6, &self.heading7, &self.heading8,
-            &self.heading9, &self.bullet, &self.ordered, &self.code, &self.quote, &self.todo,
+            &self.page,
+            &self.text,
+            &self.heading1,
+            &self.heading2,
+            &self.heading3,
+            &self.heading4,
+            &self.heading5,
+            &self.heading6,
+            &self.heading7,
+            &self.heading8,
+            &self.heading9,
+            &self.bullet,
+            &self.ordered,
+            &self.code,
+            &self.quote,
+            &self.todo,
         ]
         .into_iter()
         .find_map(|t| t.as_ref())

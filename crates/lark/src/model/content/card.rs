@@ -35,10 +35,23 @@ impl Card {
     pub fn to_json_string(&self) -> String {
         match self {
             Card::Json(v) => super::to_string(v),
-            Card::Reference { card_id } => super::to_string(&serde_json::json!({
-                "type": "card",
-                "data": { "card_id": card_id }
-            })),
+            Card::Reference { card_id } => {
+                // A struct, not `json!`, to keep the documented key order `type`, `data`.
+                #[derive(serde::Serialize)]
+                struct Data<'a> {
+                    card_id: &'a str,
+                }
+                #[derive(serde::Serialize)]
+                struct Reference<'a> {
+                    #[serde(rename = "type")]
+                    kind: &'a str,
+                    data: Data<'a>,
+                }
+                super::to_string(&Reference {
+                    kind: "card",
+                    data: Data { card_id },
+                })
+            }
         }
     }
 }

@@ -11,10 +11,7 @@ fn text_with_mentions_escapes_quotes_once() {
         c.to_json_string(),
         r#"{"text":"hi <at user_id=\"ou_1\">Ada</at> <at user_id=\"all\"></at>"}"#
     );
-    assert_eq!(
-        Content::text("a\nb").to_json_string(),
-        r#"{"text":"a\nb"}"#
-    );
+    assert_eq!(Content::text("a\nb").to_json_string(), r#"{"text":"a\nb"}"#);
 }
 
 #[test]
@@ -60,8 +57,8 @@ fn post_shape_and_tags() {
         )
     );
     assert_eq!(
-        Post::markdown("# hi").to_json_string(),
-        r#"{"zh_cn":{"title":"","content":[[{"tag":"md","text":"# hi"}]]}}"#
+        Post::markdown("*hi*").to_json_string(),
+        r#"{"zh_cn":{"title":"","content":[[{"tag":"md","text":"*hi*"}]]}}"#
     );
 }
 
@@ -115,7 +112,8 @@ fn media_and_share_shapes() {
 
 #[test]
 fn cards_json_and_reference() {
-    let v2 = serde_json::json!({"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"x"}]}});
+    let v2 =
+        serde_json::json!({"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"x"}]}});
     let c = Content::card(v2.clone());
     assert_eq!(c.msg_type(), "interactive");
     let back: serde_json::Value = serde_json::from_str(&c.to_json_string()).unwrap();
@@ -131,17 +129,25 @@ fn cards_json_and_reference() {
 
 #[test]
 fn size_limits_name_the_limit() {
-    assert!(Content::text("x".repeat(150 * 1024 - 20)).check_size().is_ok());
-    let err = Content::text("x".repeat(150 * 1024)).check_size().unwrap_err();
+    assert!(
+        Content::text("x".repeat(150 * 1024 - 20))
+            .check_size()
+            .is_ok()
+    );
+    let err = Content::text("x".repeat(150 * 1024))
+        .check_size()
+        .unwrap_err();
     assert!(err.to_string().contains("150 KB"), "{err}");
     let err = Content::from(Post::markdown("y".repeat(30 * 1024)))
         .check_size()
         .unwrap_err();
     assert!(err.to_string().contains("30 KB"), "{err}");
-    let card = Content::card(serde_json::json!({"elements":[{"tag":"markdown","content":"z".repeat(31*1024)}]}));
+    let card = Content::card(
+        serde_json::json!({"elements":[{"tag":"markdown","content":"z".repeat(31*1024)}]}),
+    );
     assert!(matches!(card.check_size(), Err(Error::InvalidArgument(_))));
-    // Escaping counts: quotes double in size once the content string sits in the JSON body.
-    let quotes = Content::text("\"".repeat(40 * 1024));
-    assert!(quotes.check_size().is_ok());
+    // Escaping counts: a quote takes 4 bytes once the content string sits in the JSON body.
+    assert!(Content::text("\"".repeat(37 * 1024)).check_size().is_ok());
+    assert!(Content::text("\"".repeat(38 * 1024)).check_size().is_err());
     assert!(Content::image("img").check_size().is_ok());
 }
