@@ -2,8 +2,10 @@
 //! challenge (token checked, no signature) → verify the signature over the raw body (constant
 //! time) → replay window on the signed timestamp → verification token → typed envelope.
 //!
-//! Decryption comes before the signature check only because a challenge is unsigned and can be
-//! recognised only once decrypted; nothing decrypted is acted on before its signature is checked.
+//! A signed request has its signature checked before anything is decrypted. An unsigned one is
+//! decrypted only to see whether it is the (unsigned) URL challenge; anything else then fails for
+//! its missing signature. A challenge is answered even if a signature came with it and did not
+//! match, as the SDKs never check one there and a refused challenge blocks the app's setup.
 
 use std::time::{Duration, SystemTime};
 
@@ -88,7 +90,17 @@ impl WebhookVerifier {
             Ok(Value::Object(o)) => o,
             _ => return Err(WebhookError::NotJson),
         };
-        let (inner, encrypted) = self.open(outer)?;
+        // Checked up front when signed, so tampered ciphertext is never decrypted.
+        let early_sig = match &self.encrypt_key {
+            Some(key) if headers.signature.is_some() => {
+                Some(self.verify_signature(headers, key, body))
+            }
+            _ => None,
+        };
+        let (inner, encrypted) = match self.open(outer) {
+            Ok(x) => x,
+            Err(e) => return Err(early_sig.and_then(Result::err).unwrap_or(e)),
+        };
 
         if inner.get("type").and_then(Value::as_str) == Some("url_verification") {
             // With a key set the platform encrypts the challenge too; a plaintext one means the
@@ -119,7 +131,10 @@ impl WebhookVerifier {
                 if !encrypted {
                     return Err(WebhookError::EncryptRequired);
                 }
-                let ts = self.verify_signature(headers, key, body)?;
+                let ts = match early_sig {
+                    Some(checked) => checked?,
+                    None => self.verify_signature(headers, key, body)?,
+                };
                 self.check_window(ts, now)?;
                 true
             }

@@ -320,5 +320,5 @@ fn v1_ts_ms(ts: Option<&Value>) -> Option<u64> {
         Value::Number(n) => n.as_f64()?,
         _ => return None,
     };
-    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0) as u64)
+    (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64)
 }
