@@ -325,3 +325,24 @@ fn the_envelope_debug_hides_the_verification_token() {
     assert!(!dbg.contains("vt_secret_token"), "{dbg}");
     assert!(dbg.contains("om_1"));
 }
+
+#[test]
+fn a_post_at_of_the_bot_missing_from_mentions_is_still_stripped() {
+    let content = json!({"content": [[
+        {"tag": "at", "user_id": "ou_bot", "user_name": "Claw"},
+        {"tag": "text", "text": " status?"}
+    ]]})
+    .to_string();
+    let Event::MessageReceived(m) = parse(
+        "im.message.receive_v1",
+        message(json!({"message_type": "post", "content": content, "mentions": []})),
+    )
+    .event
+    else {
+        panic!()
+    };
+    let bot = OpenId::from("ou_bot");
+    assert!(m.mentions_open_id(&bot));
+    assert_eq!(m.text_with_mentions_resolved(None), "@Claw status?");
+    assert_eq!(m.text_with_mentions_resolved(Some(&bot)), "status?");
+}

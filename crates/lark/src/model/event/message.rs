@@ -216,6 +216,10 @@ impl MessageReceived {
             if user_id.starts_with("@_") {
                 return user_id.to_owned();
             }
+            // An `at` of the bot that the mentions list lacks is still the bot's address line.
+            if strip.is_some_and(|s| s.as_str() == user_id) && !by_open_id.contains_key(user_id) {
+                return String::new();
+            }
             if user_id == "all" || user_id == "all_members" {
                 return "@all".to_owned();
             }
