@@ -15,6 +15,9 @@ use crate::ids::random_hex;
 /// a lost event (and the platform redelivers).
 const OUTBOX: usize = 1024;
 
+/// How long a connection that never pings waits before it gets events.
+pub(crate) const READY_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// What a client answered to an event.
 #[derive(Debug, Clone)]
 pub struct AckResult {
@@ -36,6 +39,7 @@ pub struct Conn {
     pub(crate) kill: Notify,
     next_seq: AtomicU64,
     pub(crate) pings: AtomicU64,
+    opened: std::time::Instant,
 }
 
 impl Conn {
@@ -55,12 +59,20 @@ impl Conn {
             kill: Notify::new(),
             next_seq: AtomicU64::new(1),
             pings: AtomicU64::new(0),
+            opened: std::time::Instant::now(),
         };
         (conn, rx)
     }
 
     pub fn is_silent(&self) -> bool {
         self.silent.load(Ordering::Relaxed)
+    }
+
+    /// Whether the client is listening. Every official SDK pings as soon as its socket opens but
+    /// attaches its frame handler a moment later (the Node SDK drops frames arriving before), so a
+    /// connection gets events once it has pinged, or after a short grace for clients that never do.
+    pub fn ready(&self) -> bool {
+        self.pings() > 0 || self.opened.elapsed() >= READY_GRACE
     }
 
     /// How many pings the client sent on this connection.

@@ -260,12 +260,16 @@ async fn ws_attempt(
         let notified = app.runtime.conns_changed.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if let Some(c) = pick(&app.runtime.connections()) {
+        let ready: Vec<_> = app.runtime.connections().into_iter().filter(|c| c.ready()).collect();
+        if let Some(c) = pick(&ready) {
             break c;
         }
-        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+        if tokio::time::Instant::now() >= deadline {
             return (None, 0, Outcome::NoConnection);
         }
+        // Woken by a connection opening or pinging, or by the grace period of one that exists.
+        let poll = tokio::time::Instant::now() + conn::READY_GRACE / 5;
+        let _ = tokio::time::timeout_at(poll.min(deadline), notified).await;
     };
     let (frames, rx) = conn.send_event(plaintext, ctx.fragment_size).await;
     let outcome = match tokio::time::timeout(timeout, rx).await {

@@ -206,7 +206,9 @@ fn on_frame(state: &SimState, app: &Arc<App>, conn: &Arc<Conn>, bytes: &[u8]) {
     };
     if frame.is_control() {
         if frame.kind() == Some("ping") {
-            conn.pings.fetch_add(1, Ordering::Relaxed);
+            if conn.pings.fetch_add(1, Ordering::Relaxed) == 0 {
+                app.runtime.conns_changed.notify_waiters();
+            }
             if !conn.is_silent() {
                 let config = serde_json::to_vec(&client_config(&state.config())).ok();
                 let pong = Frame::pong(frame.service, config);

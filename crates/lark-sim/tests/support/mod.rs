@@ -92,7 +92,12 @@ impl RawClient {
             .map(|(_, v)| v.parse().unwrap())
             .unwrap();
         let (ws, _) = tokio_tungstenite::connect_async(url.as_str()).await?;
-        Ok(RawClient { ws, service_id, url })
+        let mut c = RawClient { ws, service_id, url };
+        // Like every official SDK: ping at once (which also tells lark-sim the client listens).
+        c.send(&Frame::ping(service_id)).await;
+        let pong = c.frame(2000).await.expect("a pong to the first ping");
+        assert_eq!(pong.kind(), Some("pong"));
+        Ok(c)
     }
 
     pub async fn send(&mut self, frame: &Frame) {
