@@ -43,3 +43,10 @@ pub fn seen(sim: &Sim, chat: &ChatId) -> Vec<serde_json::Value> {
         .chat_messages(APP, chat.as_str())
         .expect("chat exists")
 }
+
+/// The sim's workspace of the app (documents, sheets, bitables, drive, cards), locked.
+pub fn ws<R>(sim: &Sim, f: impl FnOnce(&lark_sim::workspace::Workspace) -> R) -> R {
+    let app = sim.state().app(APP).expect("app exists");
+    let w = app.workspace.lock().expect("workspace lock");
+    f(&w)
+}
