@@ -23,43 +23,93 @@ async fn sim() -> lark_sim::Sim {
 fn assert_state(sim: &lark_sim::Sim, out: &Value, who: &str) {
     let app = sim.state().app(APP_ID).expect("app");
     let ws = app.workspace.lock().expect("workspace");
-    let s = |k: &str| out[k].as_str().unwrap_or_else(|| panic!("{who}: no {k} in {out}")).to_owned();
+    let s = |k: &str| {
+        out[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("{who}: no {k} in {out}"))
+            .to_owned()
+    };
 
     // The document holds the blocks, and the image block the uploaded media.
     let doc = ws.doc_view(&s("document_id")).expect("document exists");
     assert_eq!(doc.title, "SDK report", "{who}");
-    assert!(doc.markdown.contains("# Summary"), "{who}: {}", doc.markdown);
-    assert!(doc.markdown.contains("- first point"), "{who}: {}", doc.markdown);
     assert!(
-        doc.markdown.contains(&format!("![image]({})", s("image_token"))),
+        doc.markdown.contains("# Summary"),
         "{who}: {}",
         doc.markdown
     );
-    let image = doc.blocks.iter().find(|b| b.block_id == s("image_block")).expect("image block");
+    assert!(
+        doc.markdown.contains("- first point"),
+        "{who}: {}",
+        doc.markdown
+    );
+    assert!(
+        doc.markdown
+            .contains(&format!("![image]({})", s("image_token"))),
+        "{who}: {}",
+        doc.markdown
+    );
+    let image = doc
+        .blocks
+        .iter()
+        .find(|b| b.block_id == s("image_block"))
+        .expect("image block");
     assert_eq!(image.body["width"], 2, "{who}: the PNG's size is read");
-    assert_eq!(out["raw_content"], "SDK report\nSummary\nHello from the Python SDK\nfirst point\n".replace("Python", if who == "node" { "Node" } else { "Python" }));
+    assert_eq!(
+        out["raw_content"],
+        "SDK report\nSummary\nHello from the Python SDK\nfirst point\n"
+            .replace("Python", if who == "node" { "Node" } else { "Python" })
+    );
 
     // The sheet holds what was written, with JSON types kept.
-    let sheet = ws.sheet_view(&s("spreadsheet_token")).expect("sheet exists");
+    let sheet = ws
+        .sheet_view(&s("spreadsheet_token"))
+        .expect("sheet exists");
     assert_eq!(sheet.sheets[0].sheet_id, s("sheet_id"));
     let want = serde_json::json!([["name", "score", "ok"], ["ann", 95, true]]);
     assert_eq!(serde_json::json!(sheet.sheets[0].values), want, "{who}");
-    assert_eq!(out["read_values"], want, "{who}: read-after-write over the SDK");
+    assert_eq!(
+        out["read_values"], want,
+        "{who}: read-after-write over the SDK"
+    );
 
     // The bitable has the fields and records; the filter returned only the high score.
     let base = ws.bitable_view(&s("app_token")).expect("bitable exists");
-    let table = base.tables.iter().find(|t| t.table_id == s("table_id")).expect("table");
-    let names: Vec<&str> = table.fields.iter().filter_map(|f| f["field_name"].as_str()).collect();
-    assert!(names.contains(&"评分") && names.contains(&"状态"), "{who}: {names:?}");
-    let state = table.fields.iter().find(|f| f["field_name"] == "状态").expect("select field");
+    let table = base
+        .tables
+        .iter()
+        .find(|t| t.table_id == s("table_id"))
+        .expect("table");
+    let names: Vec<&str> = table
+        .fields
+        .iter()
+        .filter_map(|f| f["field_name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"评分") && names.contains(&"状态"),
+        "{who}: {names:?}"
+    );
+    let state = table
+        .fields
+        .iter()
+        .find(|f| f["field_name"] == "状态")
+        .expect("select field");
     let options: Vec<&str> = state["property"]["options"]
         .as_array()
         .expect("options")
         .iter()
         .filter_map(|o| o["name"].as_str())
         .collect();
-    assert_eq!(options, ["在读", "已读"], "{who}: a new select value adds an option");
-    let titled: Vec<&Value> = table.records.iter().filter_map(|r| r.fields.get("文本")).collect();
+    assert_eq!(
+        options,
+        ["在读", "已读"],
+        "{who}: a new select value adds an option"
+    );
+    let titled: Vec<&Value> = table
+        .records
+        .iter()
+        .filter_map(|r| r.fields.get("文本"))
+        .collect();
     assert_eq!(titled.len(), 2, "{who}: two records with a title");
     assert_eq!(out["filtered"], serde_json::json!(["三体"]), "{who}");
     assert_eq!(out["filtered_total"], 1, "{who}");

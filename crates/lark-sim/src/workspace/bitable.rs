@@ -14,9 +14,9 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::Workspace;
 use super::records::Record;
 use super::util::{WEB_HOST, json_body, now_ms, page_size, paginate, query_map, soft, token, ws};
-use super::Workspace;
 use crate::auth::Tenant;
 use crate::error::{ApiError, ok};
 use crate::state::SimState;
@@ -186,7 +186,10 @@ impl Table {
             .iter()
             .any(|f| f.field_name == name && keep.is_none_or(|k| k.field_id != f.field_id))
         {
-            return Err(soft(FIELD_NAME_DUPLICATED, format!("FieldNameDuplicated: {name:?} already exists")));
+            return Err(soft(
+                FIELD_NAME_DUPLICATED,
+                format!("FieldNameDuplicated: {name:?} already exists"),
+            ));
         }
         let ty = b.field_type.ok_or_else(|| wrong_body("type is required"))?;
         let ft = FieldType(ty);
@@ -232,7 +235,10 @@ impl Table {
                         .unwrap_or((options.len() % 55) as i64),
                 });
             }
-            if property.as_ref().is_some_and(|p| p.as_object().is_some_and(|m| m.is_empty())) {
+            if property
+                .as_ref()
+                .is_some_and(|p| p.as_object().is_some_and(|m| m.is_empty()))
+            {
                 property = None;
             }
         }
@@ -399,7 +405,12 @@ async fn get_app(Tenant(app): Tenant, Path(t): Path<String>) -> Result<Response,
     }})))
 }
 
-fn paged(items: Vec<Value>, q: &std::collections::HashMap<String, String>, default: usize, max: usize) -> Result<Value, ApiError> {
+fn paged(
+    items: Vec<Value>,
+    q: &std::collections::HashMap<String, String>,
+    default: usize,
+    max: usize,
+) -> Result<Value, ApiError> {
     let size = page_size(q, default, max).map_err(wrong_body)?;
     let total = items.len();
     let page = paginate(&items, size, q.get("page_token").map(String::as_str))
@@ -461,7 +472,10 @@ async fn create_table(
     let mut w = ws(&app);
     let a = w.bitable_mut(&t)?;
     if a.tables.iter().any(|x| x.name == name) {
-        return Err(soft(TABLE_NAME_DUPLICATED, format!("TableNameDuplicated: {name:?}")));
+        return Err(soft(
+            TABLE_NAME_DUPLICATED,
+            format!("TableNameDuplicated: {name:?}"),
+        ));
     }
     let mut table = new_table(&name, spec.default_view_name, Vec::new());
     for (i, fb) in spec.fields.unwrap_or_default().iter().enumerate() {
@@ -470,7 +484,9 @@ async fn create_table(
         table.fields.push(f);
     }
     if table.fields.is_empty() {
-        table.fields.push(simple_field("文本", FieldType::TEXT, true, None));
+        table
+            .fields
+            .push(simple_field("文本", FieldType::TEXT, true, None));
     }
     let out = json!({
         "table_id": table.table_id,
@@ -520,10 +536,10 @@ async fn list_fields(
     let q = query_map(q);
     let w = ws(&app);
     let table = w.bitable(&t)?.table(&table_id)?;
-    if let Some(v) = q.get("view_id").filter(|v| !v.is_empty()) {
-        if *v != table.default_view_id {
-            return Err(soft(VIEW_NOT_FOUND, format!("ViewIdNotFound: {v}")));
-        }
+    if let Some(v) = q.get("view_id").filter(|v| !v.is_empty())
+        && *v != table.default_view_id
+    {
+        return Err(soft(VIEW_NOT_FOUND, format!("ViewIdNotFound: {v}")));
     }
     let items = table.fields.iter().map(Field::to_json).collect();
     Ok(ok(paged(items, &q, 20, 100)?))

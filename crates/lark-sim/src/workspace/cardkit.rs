@@ -81,7 +81,9 @@ impl Workspace {
         if card.sent {
             return Err(bad(
                 ALREADY_SENT,
-                format!("Failed to create card content, ext=card entity {card_id} has already been sent; a card entity can be sent only once"),
+                format!(
+                    "Failed to create card content, ext=card entity {card_id} has already been sent; a card entity can be sent only once"
+                ),
             ));
         }
         card.sent = true;
@@ -100,7 +102,10 @@ fn parse_card(data: &str) -> Result<Value, ApiError> {
     let card: Value = serde_json::from_str(data)
         .map_err(|e| bad(BAD_CONTENT, format!("Failed to generate card content: {e}")))?;
     if !card.is_object() {
-        return Err(bad(BAD_CONTENT, "Failed to generate card content: not an object"));
+        return Err(bad(
+            BAD_CONTENT,
+            "Failed to generate card content: not an object",
+        ));
     }
     if card.get("schema").and_then(Value::as_str) != Some("2.0") {
         return Err(bad(SCHEMA_2_ONLY, "Only schema 2.0 is supported"));
@@ -178,10 +183,10 @@ impl Card {
     fn begin(&mut self, sequence: Option<i64>, uuid: Option<&str>) -> Result<bool, ApiError> {
         let sequence =
             sequence.ok_or_else(|| bad(INVALID_PARAM, "invalid param: sequence is required"))?;
-        if let Some(u) = uuid.filter(|u| !u.is_empty()) {
-            if self.uuids.iter().any(|x| x == u) {
-                return Ok(false);
-            }
+        if let Some(u) = uuid.filter(|u| !u.is_empty())
+            && self.uuids.iter().any(|x| x == u)
+        {
+            return Ok(false);
         }
         if sequence <= self.sequence {
             return Err(bad(
@@ -215,13 +220,18 @@ impl Card {
             ));
         }
         let el = find_element(&mut self.json, element_id).ok_or_else(|| {
-            bad(UPDATE_ELEMENT_FAILED, format!("element {element_id} not found in card"))
+            bad(
+                UPDATE_ELEMENT_FAILED,
+                format!("element {element_id} not found in card"),
+            )
         })?;
         let tag = el.get("tag").and_then(Value::as_str).unwrap_or("");
         if tag != "markdown" && tag != "plain_text" {
             return Err(bad(
                 ONLY_TEXT,
-                format!("Only update text: element {element_id} is a {tag:?}, not markdown or plain_text"),
+                format!(
+                    "Only update text: element {element_id} is a {tag:?}, not markdown or plain_text"
+                ),
             ));
         }
         let old = el
@@ -251,7 +261,10 @@ impl Card {
             let mut new_ids = Vec::new();
             collect_element_ids(e, &mut new_ids);
             if let Some(dup) = new_ids.iter().find(|i| ids.contains(i)) {
-                return Err(bad(DUPLICATE_ELEMENT_ID, format!("Duplicate element_id {dup}")));
+                return Err(bad(
+                    DUPLICATE_ELEMENT_ID,
+                    format!("Duplicate element_id {dup}"),
+                ));
             }
             ids.extend(new_ids);
         }
@@ -259,7 +272,10 @@ impl Card {
         match kind {
             "insert_before" | "insert_after" => {
                 let t = target.ok_or_else(|| {
-                    bad(ADD_ELEMENT_FAILED, format!("{kind} needs target_element_id"))
+                    bad(
+                        ADD_ELEMENT_FAILED,
+                        format!("{kind} needs target_element_id"),
+                    )
                 })?;
                 let (arr, i) = find_parent(&mut self.json, t).ok_or_else(|| {
                     bad(ADD_ELEMENT_FAILED, format!("target element {t} not found"))
@@ -285,7 +301,9 @@ impl Card {
             other => {
                 return Err(bad(
                     INVALID_PARAM,
-                    format!("invalid param: type must be insert_before, insert_after or append, got {other:?}"),
+                    format!(
+                        "invalid param: type must be insert_before, insert_after or append, got {other:?}"
+                    ),
                 ));
             }
         }
@@ -307,7 +325,10 @@ impl Card {
         let el = find_element(&mut self.json, id)
             .ok_or_else(|| bad(UPDATE_ELEMENT_FAILED, format!("element {id} not found")))?;
         let (Some(dst), Some(src)) = (el.as_object_mut(), partial.as_object()) else {
-            return Err(bad(UPDATE_ELEMENT_FAILED, "partial_element must be an object"));
+            return Err(bad(
+                UPDATE_ELEMENT_FAILED,
+                "partial_element must be an object",
+            ));
         };
         for (k, v) in src {
             if k == "element_id" || k == "tag" {
@@ -346,10 +367,10 @@ impl Card {
                 }
             }
         }
-        if let Some(link) = obj.get("card_link") {
-            if let Some(card) = self.json.as_object_mut() {
-                card.insert("card_link".into(), link.clone());
-            }
+        if let Some(link) = obj.get("card_link")
+            && let Some(card) = self.json.as_object_mut()
+        {
+            card.insert("card_link".into(), link.clone());
         }
         Ok(())
     }
@@ -414,7 +435,9 @@ async fn stream_content(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: ContentBody = json_body(&body, invalid)?;
-    let content = b.content.ok_or_else(|| invalid("content is required".into()))?;
+    let content = b
+        .content
+        .ok_or_else(|| invalid("content is required".into()))?;
     let mut w = ws(&app);
     let card = card_mut(&mut w, &card_id)?;
     if card.begin(b.sequence, b.uuid.as_deref())? {
@@ -439,12 +462,18 @@ async fn settings(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: SettingsBody = json_body(&body, invalid)?;
-    let settings = b.settings.ok_or_else(|| invalid("settings is required".into()))?;
+    let settings = b
+        .settings
+        .ok_or_else(|| invalid("settings is required".into()))?;
     let mut w = ws(&app);
     let card = card_mut(&mut w, &card_id)?;
     if card.begin(b.sequence, b.uuid.as_deref())? {
         card.apply_settings(&settings)?;
-        card.commit(b.sequence.unwrap_or_default(), b.uuid.as_deref(), "settings");
+        card.commit(
+            b.sequence.unwrap_or_default(),
+            b.uuid.as_deref(),
+            "settings",
+        );
     }
     Ok(ok(json!({})))
 }
@@ -491,7 +520,10 @@ fn parse_elements(s: &str) -> Result<Vec<Value>, ApiError> {
     match serde_json::from_str::<Value>(s) {
         Ok(Value::Array(a)) if a.iter().all(Value::is_object) => Ok(a),
         Ok(Value::Object(o)) => Ok(vec![Value::Object(o)]),
-        _ => Err(bad(ADD_ELEMENT_FAILED, "elements must be a JSON array of components")),
+        _ => Err(bad(
+            ADD_ELEMENT_FAILED,
+            "elements must be a JSON array of components",
+        )),
     }
 }
 
@@ -508,7 +540,11 @@ async fn create_elements(
     let card = card_mut(&mut w, &card_id)?;
     if card.begin(b.sequence, b.uuid.as_deref())? {
         card.add_elements(&kind, b.target_element_id.as_deref(), elements)?;
-        card.commit(b.sequence.unwrap_or_default(), b.uuid.as_deref(), "element.create");
+        card.commit(
+            b.sequence.unwrap_or_default(),
+            b.uuid.as_deref(),
+            "element.create",
+        );
     }
     Ok(ok(json!({})))
 }
@@ -525,7 +561,10 @@ fn parse_object(s: Option<String>, what: &str) -> Result<Value, ApiError> {
     let s = s.ok_or_else(|| invalid(format!("{what} is required")))?;
     match serde_json::from_str::<Value>(&s) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        _ => Err(bad(UPDATE_ELEMENT_FAILED, format!("{what} must be a JSON object string"))),
+        _ => Err(bad(
+            UPDATE_ELEMENT_FAILED,
+            format!("{what} must be a JSON object string"),
+        )),
     }
 }
 
@@ -541,7 +580,11 @@ async fn update_element(
     let card = card_mut(&mut w, &card_id)?;
     if card.begin(b.sequence, b.uuid.as_deref())? {
         card.update_element(&element_id, element)?;
-        card.commit(b.sequence.unwrap_or_default(), b.uuid.as_deref(), "element.update");
+        card.commit(
+            b.sequence.unwrap_or_default(),
+            b.uuid.as_deref(),
+            "element.update",
+        );
     }
     Ok(ok(json!({})))
 }
@@ -558,7 +601,11 @@ async fn patch_element(
     let card = card_mut(&mut w, &card_id)?;
     if card.begin(b.sequence, b.uuid.as_deref())? {
         card.patch_element(&element_id, partial)?;
-        card.commit(b.sequence.unwrap_or_default(), b.uuid.as_deref(), "element.patch");
+        card.commit(
+            b.sequence.unwrap_or_default(),
+            b.uuid.as_deref(),
+            "element.patch",
+        );
     }
     Ok(ok(json!({})))
 }
@@ -574,7 +621,11 @@ async fn delete_element(
     let card = card_mut(&mut w, &card_id)?;
     if card.begin(b.sequence, b.uuid.as_deref())? {
         card.delete_element(&element_id)?;
-        card.commit(b.sequence.unwrap_or_default(), b.uuid.as_deref(), "element.delete");
+        card.commit(
+            b.sequence.unwrap_or_default(),
+            b.uuid.as_deref(),
+            "element.delete",
+        );
     }
     Ok(ok(json!({})))
 }
@@ -611,23 +662,41 @@ fn apply_action(card: &mut Card, a: &Action) -> Result<(), ApiError> {
             let s = match p.get("settings") {
                 Some(Value::String(s)) => s.clone(),
                 Some(v) => v.to_string(),
-                None => return Err(invalid("partial_update_setting needs params.settings".into())),
+                None => {
+                    return Err(invalid(
+                        "partial_update_setting needs params.settings".into(),
+                    ));
+                }
             };
             card.apply_settings(&s)
         }
         "add_elements" => {
             let elements = match as_value("elements") {
                 Some(Value::Array(a)) => a,
-                _ => return Err(bad(ADD_ELEMENT_FAILED, "add_elements needs params.elements")),
+                _ => {
+                    return Err(bad(
+                        ADD_ELEMENT_FAILED,
+                        "add_elements needs params.elements",
+                    ));
+                }
             };
             let kind = str_param(p, "type").unwrap_or_else(|| "append".into());
-            card.add_elements(&kind, str_param(p, "target_element_id").as_deref(), elements)
+            card.add_elements(
+                &kind,
+                str_param(p, "target_element_id").as_deref(),
+                elements,
+            )
         }
         "delete_elements" => {
             let ids = p
                 .get("element_ids")
                 .and_then(Value::as_array)
-                .ok_or_else(|| bad(DELETE_ELEMENT_FAILED, "delete_elements needs params.element_ids"))?;
+                .ok_or_else(|| {
+                    bad(
+                        DELETE_ELEMENT_FAILED,
+                        "delete_elements needs params.element_ids",
+                    )
+                })?;
             for id in ids.iter().filter_map(Value::as_str) {
                 card.delete_element(id)?;
             }
@@ -668,7 +737,11 @@ async fn batch_update(
             apply_action(&mut draft, a)?;
         }
         *card = draft;
-        card.commit(b.sequence.unwrap_or_default(), b.uuid.as_deref(), "batch_update");
+        card.commit(
+            b.sequence.unwrap_or_default(),
+            b.uuid.as_deref(),
+            "batch_update",
+        );
     }
     Ok(ok(json!({})))
 }
@@ -677,7 +750,10 @@ pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/open-apis/cardkit/v1/cards", post(create))
         .route("/open-apis/cardkit/v1/cards/{card_id}", put(update))
-        .route("/open-apis/cardkit/v1/cards/{card_id}/settings", patch(settings))
+        .route(
+            "/open-apis/cardkit/v1/cards/{card_id}/settings",
+            patch(settings),
+        )
         .route(
             "/open-apis/cardkit/v1/cards/{card_id}/batch_update",
             post(batch_update),

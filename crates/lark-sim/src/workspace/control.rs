@@ -19,16 +19,16 @@ fn missing(what: String) -> Response {
     (StatusCode::NOT_FOUND, Json(json!({ "error": what }))).into_response()
 }
 
-fn app_of(state: &SimState, app_id: &str) -> Result<Arc<App>, Response> {
+fn app_of(state: &SimState, app_id: &str) -> Result<Arc<App>, Box<Response>> {
     state
         .app(app_id)
-        .ok_or_else(|| missing(format!("no app {app_id}")))
+        .ok_or_else(|| Box::new(missing(format!("no app {app_id}"))))
 }
 
 async fn docs(State(s): State<Arc<SimState>>, Path(app_id): Path<String>) -> Response {
     match app_of(&s, &app_id) {
         Ok(app) => Json(json!({ "documents": ws(&app).document_ids() })).into_response(),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -41,7 +41,7 @@ async fn doc(
             Some(v) => Json(v).into_response(),
             None => missing(format!("no document {id}")),
         },
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -54,7 +54,7 @@ async fn sheet(
             Some(v) => Json(v).into_response(),
             None => missing(format!("no spreadsheet {token}")),
         },
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -67,7 +67,7 @@ async fn bitable(
             Some(v) => Json(v).into_response(),
             None => missing(format!("no bitable {token}")),
         },
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -77,7 +77,7 @@ async fn files(State(s): State<Arc<SimState>>, Path(app_id): Path<String>) -> Re
             let w = ws(&app);
             Json(json!({ "files": w.drive_files(), "medias": w.drive_medias() })).into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -92,7 +92,7 @@ async fn permissions(
             Json(json!({ "token": token, "type": kind, "members": w.permission_members(&token) }))
                 .into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -105,7 +105,7 @@ async fn card(
             Some(v) => Json(v).into_response(),
             None => missing(format!("no card {id}")),
         },
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 

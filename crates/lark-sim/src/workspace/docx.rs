@@ -15,10 +15,10 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Workspace;
 use super::docx_blocks::{self as blocks, NewBlock};
 use super::drive::Media;
 use super::util::{WEB_HOST, bad, json_body, now_ms, page_size, paginate, query_map, token, ws};
-use super::Workspace;
 use crate::auth::Tenant;
 use crate::error::{ApiError, ok};
 use crate::state::SimState;
@@ -35,7 +35,11 @@ fn invalid(msg: impl Into<String>) -> ApiError {
 }
 
 fn not_found(what: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, NOT_FOUND, format!("not found: {what}"))
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        NOT_FOUND,
+        format!("not found: {what}"),
+    )
 }
 
 /// One block of a document.
@@ -142,10 +146,10 @@ impl Document {
     pub fn raw_content(&self) -> String {
         let mut lines = vec![self.title.clone()];
         for id in self.ordered_ids().iter().skip(1) {
-            if let Some(b) = self.blocks.get(id) {
-                if blocks::is_text(b.block_type) {
-                    lines.push(b.text());
-                }
+            if let Some(b) = self.blocks.get(id)
+                && blocks::is_text(b.block_type)
+            {
+                lines.push(b.text());
             }
         }
         let mut s = lines.join("\n");
@@ -226,7 +230,12 @@ impl Document {
     }
 
     /// Applies one `batch_update` request to this document.
-    fn apply(&mut self, medias: &BTreeMap<String, Media>, i: usize, req: &Value) -> Result<String, ApiError> {
+    fn apply(
+        &mut self,
+        medias: &BTreeMap<String, Media>,
+        i: usize,
+        req: &Value,
+    ) -> Result<String, ApiError> {
         let id = req
             .get("block_id")
             .and_then(Value::as_str)
@@ -254,7 +263,10 @@ impl Document {
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| invalid(format!("requests[{i}].replace_{key}.token is required")))?;
             let media = medias.get(tok).ok_or_else(|| {
-                bad(RELATION_MISMATCH, format!("relation mismatch: media {tok} was not uploaded to this tenant"))
+                bad(
+                    RELATION_MISMATCH,
+                    format!("relation mismatch: media {tok} was not uploaded to this tenant"),
+                )
             })?;
             if media.parent_type != want_parent || media.parent_node != id {
                 return Err(bad(
@@ -272,11 +284,11 @@ impl Document {
                         block.body[k] = v.clone();
                     }
                 }
-                if let Some((w, h)) = media.dimensions {
-                    if block.body.get("width").is_none() {
-                        block.body["width"] = json!(w);
-                        block.body["height"] = json!(h);
-                    }
+                if let Some((w, h)) = media.dimensions
+                    && block.body.get("width").is_none()
+                {
+                    block.body["width"] = json!(w);
+                    block.body["height"] = json!(h);
                 }
             } else {
                 block.body["name"] = json!(media.name);
@@ -370,7 +382,11 @@ async fn raw_content(Tenant(app): Tenant, Path(id): Path<String>) -> Result<Resp
     Ok(ok(json!({ "content": w.doc(&id)?.raw_content() })))
 }
 
-fn page_of(ids: &[String], d: &Document, q: &HashMap<String, String>) -> Result<Response, ApiError> {
+fn page_of(
+    ids: &[String],
+    d: &Document,
+    q: &HashMap<String, String>,
+) -> Result<Response, ApiError> {
     let size = page_size(q, 500, 500).map_err(invalid)?;
     let page = paginate(ids, size, q.get("page_token").map(String::as_str))
         .ok_or_else(|| invalid("page_token is not valid"))?;
@@ -489,7 +505,10 @@ async fn create_children(
     if !blocks::accepts_children(p.block_type) {
         return Err(bad(
             PARENT_CHILD_MISMATCH,
-            format!("parent children relation mismatch: block {parent} (block_type {}) cannot have children", p.block_type),
+            format!(
+                "parent children relation mismatch: block {parent} (block_type {}) cannot have children",
+                p.block_type
+            ),
         ));
     }
     let len = p.children.len() as i64;
@@ -576,7 +595,11 @@ struct BatchUpdate {
 }
 
 /// Applies `requests` all or none, returning the updated blocks and the new revision.
-fn update_blocks(w: &mut Workspace, id: &str, requests: &[Value]) -> Result<(Vec<Value>, i64), ApiError> {
+fn update_blocks(
+    w: &mut Workspace,
+    id: &str,
+    requests: &[Value],
+) -> Result<(Vec<Value>, i64), ApiError> {
     let Workspace { docs, medias, .. } = w;
     let d = docs
         .get_mut(id)
@@ -644,7 +667,10 @@ async fn patch_block(
 pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/open-apis/docx/v1/documents", post(create_document))
-        .route("/open-apis/docx/v1/documents/{document_id}", get(get_document))
+        .route(
+            "/open-apis/docx/v1/documents/{document_id}",
+            get(get_document),
+        )
         .route(
             "/open-apis/docx/v1/documents/{document_id}/raw_content",
             get(raw_content),

@@ -72,7 +72,10 @@ pub fn is_text(block_type: u32) -> bool {
 
 /// Blocks that may be given children through the create-children API.
 pub fn accepts_children(block_type: u32) -> bool {
-    matches!(block_type, 1..=13 | 15 | 17 | CALLOUT | GRID_COLUMN | TABLE_CELL | QUOTE_CONTAINER)
+    matches!(
+        block_type,
+        1..=13 | 15 | 17 | CALLOUT | GRID_COLUMN | TABLE_CELL | QUOTE_CONTAINER
+    )
 }
 
 /// Types a client may create directly (page, cells and views only come from the platform).
@@ -97,23 +100,30 @@ pub fn check(i: usize, v: &Value) -> Result<NewBlock, String> {
         .and_then(Value::as_u64)
         .ok_or_else(|| format!("children[{i}].block_type is required and must be a number"))?
         as u32;
-    let key = key_of(bt).ok_or_else(|| format!("children[{i}].block_type {bt} is not a known block type"))?;
+    let key = key_of(bt)
+        .ok_or_else(|| format!("children[{i}].block_type {bt} is not a known block type"))?;
     if !creatable(bt) {
-        return Err(format!("children[{i}]: block_type {bt} ({key}) cannot be created directly"));
+        return Err(format!(
+            "children[{i}]: block_type {bt} ({key}) cannot be created directly"
+        ));
     }
     for k in obj.keys() {
-        if let Some(other) = type_of_key(k) {
-            if other != bt {
-                return Err(format!(
-                    "children[{i}] has block_type {bt} ({key}) but carries a {k:?} body (block_type {other})"
-                ));
-            }
+        if let Some(other) = type_of_key(k)
+            && other != bt
+        {
+            return Err(format!(
+                "children[{i}] has block_type {bt} ({key}) but carries a {k:?} body (block_type {other})"
+            ));
         }
     }
     let body = match obj.get(key) {
         Some(b) if b.is_object() => b.clone(),
         Some(_) => return Err(format!("children[{i}].{key} must be an object")),
-        None if is_text(bt) => return Err(format!("children[{i}] (block_type {bt}) needs a {key:?} body with elements")),
+        None if is_text(bt) => {
+            return Err(format!(
+                "children[{i}] (block_type {bt}) needs a {key:?} body with elements"
+            ));
+        }
         None => json!({}),
     };
     if is_text(bt) {
@@ -121,25 +131,38 @@ pub fn check(i: usize, v: &Value) -> Result<NewBlock, String> {
     }
     let mut table = None;
     match bt {
-        IMAGE | FILE => {
-            if body.get("token").and_then(Value::as_str).is_some_and(|t| !t.is_empty()) {
-                return Err(format!(
-                    "children[{i}].{key}.token cannot be set on creation: create an empty block, upload the media with parent_node=<block_id>, then replace_{key}"
-                ));
-            }
+        IMAGE | FILE
+            if body
+                .get("token")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.is_empty()) =>
+        {
+            return Err(format!(
+                "children[{i}].{key}.token cannot be set on creation: create an empty block, upload the media with parent_node=<block_id>, then replace_{key}"
+            ));
         }
         TABLE => {
             let p = body.get("property");
-            let size = |k: &str| p.and_then(|p| p.get(k)).and_then(Value::as_u64).unwrap_or(0) as usize;
+            let size = |k: &str| {
+                p.and_then(|p| p.get(k))
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0) as usize
+            };
             let (rows, cols) = (size("row_size"), size("column_size"));
             if rows == 0 || cols == 0 {
-                return Err(format!("children[{i}].table.property needs row_size and column_size > 0"));
+                return Err(format!(
+                    "children[{i}].table.property needs row_size and column_size > 0"
+                ));
             }
             if rows * cols > 9 * 9 * 4 {
-                return Err(format!("children[{i}]: table {rows}x{cols} has too many cells"));
+                return Err(format!(
+                    "children[{i}]: table {rows}x{cols} has too many cells"
+                ));
             }
             if body.get("cells").is_some() {
-                return Err(format!("children[{i}].table.cells cannot be set on creation; cells are created by the platform"));
+                return Err(format!(
+                    "children[{i}].table.cells cannot be set on creation; cells are created by the platform"
+                ));
             }
             table = Some((rows, cols));
         }
@@ -160,7 +183,9 @@ fn check_text(i: usize, key: &str, body: &Value) -> Result<(), String> {
         .ok_or_else(|| format!("children[{i}].{key}.elements must be an array"))?;
     for (j, e) in elements.iter().enumerate() {
         let at = format!("children[{i}].{key}.elements[{j}]");
-        let o = e.as_object().ok_or_else(|| format!("{at} must be an object"))?;
+        let o = e
+            .as_object()
+            .ok_or_else(|| format!("{at} must be an object"))?;
         const KINDS: &[&str] = &[
             "text_run",
             "mention_user",
@@ -175,7 +200,9 @@ fn check_text(i: usize, key: &str, body: &Value) -> Result<(), String> {
         let kind = o
             .keys()
             .find(|k| KINDS.contains(&k.as_str()))
-            .ok_or_else(|| format!("{at} needs one of text_run, mention_user, mention_doc, equation, ..."))?;
+            .ok_or_else(|| {
+                format!("{at} needs one of text_run, mention_user, mention_doc, equation, ...")
+            })?;
         if kind == "text_run" && !o["text_run"].get("content").is_some_and(Value::is_string) {
             return Err(format!("{at}.text_run.content must be a string"));
         }
@@ -186,7 +213,12 @@ fn check_text(i: usize, key: &str, body: &Value) -> Result<(), String> {
 /// The plain text of a text body's elements.
 pub fn plain_text(body: &Value) -> String {
     let mut s = String::new();
-    for e in body.get("elements").and_then(Value::as_array).into_iter().flatten() {
+    for e in body
+        .get("elements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(t) = e.pointer("/text_run/content").and_then(Value::as_str) {
             s.push_str(t);
         } else if let Some(t) = e.pointer("/equation/content").and_then(Value::as_str) {
@@ -217,14 +249,29 @@ mod tests {
 
     #[test]
     fn block_type_must_match_its_body() {
-        let ok = check(0, &json!({"block_type": 2, "text": {"elements": [{"text_run": {"content": "x"}}]}}));
+        let ok = check(
+            0,
+            &json!({"block_type": 2, "text": {"elements": [{"text_run": {"content": "x"}}]}}),
+        );
         assert!(ok.is_ok());
-        let e = check(0, &json!({"block_type": 3, "text": {"elements": []}})).err().unwrap();
+        let e = check(0, &json!({"block_type": 3, "text": {"elements": []}}))
+            .err()
+            .unwrap();
         assert!(e.contains("block_type 3"), "{e}");
         assert!(check(0, &json!({"block_type": 99})).is_err());
         assert!(check(0, &json!({"block_type": 27, "image": {"token": "abc"}})).is_err());
-        let t = check(0, &json!({"block_type": 31, "table": {"property": {"row_size": 2, "column_size": 3}}})).unwrap();
+        let t = check(
+            0,
+            &json!({"block_type": 31, "table": {"property": {"row_size": 2, "column_size": 3}}}),
+        )
+        .unwrap();
         assert_eq!(t.table, Some((2, 3)));
-        assert!(check(0, &json!({"block_type": 12, "bullet": {"elements": [{"text_run": {"content": 5}}]}})).is_err());
+        assert!(
+            check(
+                0,
+                &json!({"block_type": 12, "bullet": {"elements": [{"text_run": {"content": 5}}]}})
+            )
+            .is_err()
+        );
     }
 }

@@ -195,17 +195,25 @@ fn check_bytes(form: &Form, bytes: &[u8], size: usize) -> Result<(), ApiError> {
             ),
         ));
     }
-    if let Some(c) = form.fields.get("checksum").filter(|c| !c.trim().is_empty()) {
-        if c.trim() != adler32(bytes).to_string() {
-            return Err(bad(CHECKSUM, "checksum param Invalid: adler32 of the bytes differs"));
-        }
+    if let Some(c) = form.fields.get("checksum").filter(|c| !c.trim().is_empty())
+        && c.trim() != adler32(bytes).to_string()
+    {
+        return Err(bad(
+            CHECKSUM,
+            "checksum param Invalid: adler32 of the bytes differs",
+        ));
     }
     Ok(())
 }
 
 impl Workspace {
     /// Whether media may be attached to `parent_node` as `parent_type`.
-    fn check_media_parent(&self, parent_type: &str, parent_node: &str, extra: Option<&str>) -> Result<(), ApiError> {
+    fn check_media_parent(
+        &self,
+        parent_type: &str,
+        parent_node: &str,
+        extra: Option<&str>,
+    ) -> Result<(), ApiError> {
         if !MEDIA_PARENT_TYPES.contains(&parent_type) {
             return Err(params(format!(
                 "parent_type {parent_type:?} is not one of {}",
@@ -214,7 +222,11 @@ impl Workspace {
         }
         let route_doc = extra
             .and_then(|e| serde_json::from_str::<Value>(e).ok())
-            .and_then(|v| v.get("drive_route_token").and_then(Value::as_str).map(str::to_owned));
+            .and_then(|v| {
+                v.get("drive_route_token")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
         let exists = match parent_type {
             "docx_image" | "docx_file" => self.docs.values().any(|d| {
                 route_doc.as_deref().is_none_or(|r| r == d.document_id)
@@ -230,12 +242,20 @@ impl Workspace {
         } else {
             Err(bad(
                 NO_PARENT,
-                format!("parent node not exist: no {parent_type} parent {parent_node:?} in this tenant"),
+                format!(
+                    "parent node not exist: no {parent_type} parent {parent_node:?} in this tenant"
+                ),
             ))
         }
     }
 
-    fn add_media(&mut self, name: String, parent_type: String, parent_node: String, bytes: Bytes) -> String {
+    fn add_media(
+        &mut self,
+        name: String,
+        parent_type: String,
+        parent_node: String,
+        bytes: Bytes,
+    ) -> String {
         let t = token("boxcn", 22);
         self.medias.insert(
             t.clone(),
@@ -290,11 +310,18 @@ async fn media_upload_all(
     let size = form.number("size")?;
     let bytes = form.file()?;
     if size > MAX_UPLOAD_ALL {
-        return Err(bad(TOO_BIG, "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare"));
+        return Err(bad(
+            TOO_BIG,
+            "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare",
+        ));
     }
     check_bytes(&form, &bytes, size)?;
     let mut w = ws(&app);
-    w.check_media_parent(&parent_type, &parent_node, form.fields.get("extra").map(String::as_str))?;
+    w.check_media_parent(
+        &parent_type,
+        &parent_node,
+        form.fields.get("extra").map(String::as_str),
+    )?;
     let t = w.add_media(name, parent_type, parent_node, bytes);
     Ok(ok(json!({ "file_token": t })))
 }
@@ -308,13 +335,18 @@ async fn file_upload_all(
     let name = form.text("file_name")?;
     let parent_type = form.text("parent_type")?;
     if parent_type != "explorer" {
-        return Err(params(format!("parent_type must be \"explorer\", got {parent_type:?}")));
+        return Err(params(format!(
+            "parent_type must be \"explorer\", got {parent_type:?}"
+        )));
     }
     let parent_node = form.text("parent_node")?;
     let size = form.number("size")?;
     let bytes = form.file()?;
     if size > MAX_UPLOAD_ALL {
-        return Err(bad(TOO_BIG, "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare"));
+        return Err(bad(
+            TOO_BIG,
+            "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare",
+        ));
     }
     check_bytes(&form, &bytes, size)?;
     let t = ws(&app).add_file(name, parent_node, bytes);
@@ -330,9 +362,16 @@ struct Prepare {
     extra: Option<String>,
 }
 
-async fn prepare(app: &Arc<crate::state::App>, body: &[u8], media: bool) -> Result<Response, ApiError> {
+async fn prepare(
+    app: &Arc<crate::state::App>,
+    body: &[u8],
+    media: bool,
+) -> Result<Response, ApiError> {
     let p: Prepare = json_body(body, params)?;
-    let need = |v: Option<String>, k: &str| v.filter(|s| !s.is_empty()).ok_or_else(|| params(format!("{k} is required")));
+    let need = |v: Option<String>, k: &str| {
+        v.filter(|s| !s.is_empty())
+            .ok_or_else(|| params(format!("{k} is required")))
+    };
     let file_name = need(p.file_name, "file_name")?;
     let parent_type = need(p.parent_type, "parent_type")?;
     let parent_node = need(p.parent_node, "parent_node")?;
@@ -344,7 +383,9 @@ async fn prepare(app: &Arc<crate::state::App>, body: &[u8], media: bool) -> Resu
     if media {
         w.check_media_parent(&parent_type, &parent_node, p.extra.as_deref())?;
     } else if parent_type != "explorer" {
-        return Err(params(format!("parent_type must be \"explorer\", got {parent_type:?}")));
+        return Err(params(format!(
+            "parent_type must be \"explorer\", got {parent_type:?}"
+        )));
     }
     let block_num = size.div_ceil(BLOCK_SIZE);
     let upload_id = token("", 24);
@@ -360,7 +401,9 @@ async fn prepare(app: &Arc<crate::state::App>, body: &[u8], media: bool) -> Resu
             parts: BTreeMap::new(),
         },
     );
-    Ok(ok(json!({ "upload_id": upload_id, "block_size": BLOCK_SIZE, "block_num": block_num })))
+    Ok(ok(
+        json!({ "upload_id": upload_id, "block_size": BLOCK_SIZE, "block_num": block_num }),
+    ))
 }
 
 /// `POST /drive/v1/medias/upload_prepare`
@@ -385,14 +428,19 @@ async fn upload_part(
     let bytes = form.file()?;
     check_bytes(&form, &bytes, size)?;
     let mut w = ws(&app);
-    let up = w
-        .uploads
-        .get_mut(&upload_id)
-        .ok_or_else(|| bad(UPLOAD_EXPIRED, format!("upload id expire: {upload_id} is unknown or finished")))?;
+    let up = w.uploads.get_mut(&upload_id).ok_or_else(|| {
+        bad(
+            UPLOAD_EXPIRED,
+            format!("upload id expire: {upload_id} is unknown or finished"),
+        )
+    })?;
     if seq >= up.block_num {
         return Err(bad(
             BLOCK_OUT_OF_BOUNDS,
-            format!("block num out of bounds: seq {seq}, block_num {}", up.block_num),
+            format!(
+                "block num out of bounds: seq {seq}, block_num {}",
+                up.block_num
+            ),
         ));
     }
     up.parts.insert(seq, bytes);
@@ -410,18 +458,26 @@ async fn upload_finish(Tenant(app): Tenant, body: Bytes) -> Result<Response, Api
     let f: Finish = json_body(&body, params)?;
     let upload_id = f.upload_id.unwrap_or_default();
     let mut w = ws(&app);
-    let up = w
-        .uploads
-        .get(&upload_id)
-        .cloned()
-        .ok_or_else(|| bad(UPLOAD_EXPIRED, format!("upload id expire: {upload_id:?} is unknown or finished")))?;
+    let up = w.uploads.get(&upload_id).cloned().ok_or_else(|| {
+        bad(
+            UPLOAD_EXPIRED,
+            format!("upload id expire: {upload_id:?} is unknown or finished"),
+        )
+    })?;
     if f.block_num != Some(up.block_num as i64) {
-        return Err(params(format!("block_num must be {}, got {:?}", up.block_num, f.block_num)));
+        return Err(params(format!(
+            "block_num must be {}, got {:?}",
+            up.block_num, f.block_num
+        )));
     }
     if up.parts.len() != up.block_num {
         return Err(bad(
             BLOCK_MISSING,
-            format!("block missing, please upload all blocks: {} of {}", up.parts.len(), up.block_num),
+            format!(
+                "block missing, please upload all blocks: {} of {}",
+                up.parts.len(),
+                up.block_num
+            ),
         ));
     }
     let mut all = Vec::with_capacity(up.size);
@@ -431,7 +487,11 @@ async fn upload_finish(Tenant(app): Tenant, body: Bytes) -> Result<Response, Api
     if all.len() != up.size {
         return Err(bad(
             SIZE_MISMATCH,
-            format!("the actual size is inconsistent with the parameter declaration size: {} vs {}", all.len(), up.size),
+            format!(
+                "the actual size is inconsistent with the parameter declaration size: {} vs {}",
+                all.len(),
+                up.size
+            ),
         ));
     }
     w.uploads.remove(&upload_id);
@@ -452,7 +512,11 @@ async fn download(Tenant(app): Tenant, Path(t): Path<String>) -> Result<Response
     } else if let Some(f) = w.files.get(&t) {
         (f.name.clone(), f.bytes.clone())
     } else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, NOT_FOUND, format!("not found: file {t}")));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            NOT_FOUND,
+            format!("not found: file {t}"),
+        ));
     };
     let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
     Ok((
@@ -467,16 +531,40 @@ async fn download(Tenant(app): Tenant, Path(t): Path<String>) -> Result<Response
 
 pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
-        .route("/open-apis/drive/v1/medias/upload_all", post(media_upload_all))
-        .route("/open-apis/drive/v1/medias/upload_prepare", post(media_prepare))
+        .route(
+            "/open-apis/drive/v1/medias/upload_all",
+            post(media_upload_all),
+        )
+        .route(
+            "/open-apis/drive/v1/medias/upload_prepare",
+            post(media_prepare),
+        )
         .route("/open-apis/drive/v1/medias/upload_part", post(upload_part))
-        .route("/open-apis/drive/v1/medias/upload_finish", post(upload_finish))
-        .route("/open-apis/drive/v1/medias/{file_token}/download", get(download))
-        .route("/open-apis/drive/v1/files/upload_all", post(file_upload_all))
-        .route("/open-apis/drive/v1/files/upload_prepare", post(file_prepare))
+        .route(
+            "/open-apis/drive/v1/medias/upload_finish",
+            post(upload_finish),
+        )
+        .route(
+            "/open-apis/drive/v1/medias/{file_token}/download",
+            get(download),
+        )
+        .route(
+            "/open-apis/drive/v1/files/upload_all",
+            post(file_upload_all),
+        )
+        .route(
+            "/open-apis/drive/v1/files/upload_prepare",
+            post(file_prepare),
+        )
         .route("/open-apis/drive/v1/files/upload_part", post(upload_part))
-        .route("/open-apis/drive/v1/files/upload_finish", post(upload_finish))
-        .route("/open-apis/drive/v1/files/{file_token}/download", get(download))
+        .route(
+            "/open-apis/drive/v1/files/upload_finish",
+            post(upload_finish),
+        )
+        .route(
+            "/open-apis/drive/v1/files/{file_token}/download",
+            get(download),
+        )
 }
 
 #[cfg(test)]

@@ -114,14 +114,19 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                 out.push(Tok::Dot);
                 i += 1;
             }
-            _ if c.is_ascii_digit() || c == '.' || (c == '-' && cs.get(i + 1).is_some_and(|n| n.is_ascii_digit())) => {
+            _ if c.is_ascii_digit()
+                || c == '.'
+                || (c == '-' && cs.get(i + 1).is_some_and(|n| n.is_ascii_digit())) =>
+            {
                 let start = i;
                 i += 1;
                 while i < cs.len() && (cs[i].is_ascii_digit() || cs[i] == '.') {
                     i += 1;
                 }
                 let t: String = cs[start..i].iter().collect();
-                out.push(Tok::Num(t.parse().map_err(|_| format!("bad number {t:?}"))?));
+                out.push(Tok::Num(
+                    t.parse().map_err(|_| format!("bad number {t:?}"))?,
+                ));
             }
             _ if c.is_alphabetic() || c == '_' => {
                 let start = i;
@@ -135,7 +140,11 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                 let op = ["==", "!=", "<>", ">=", "<=", "&&", "||"]
                     .into_iter()
                     .find(|o| two == *o)
-                    .or_else(|| ["=", ">", "<", "!"].into_iter().find(|o| c.to_string() == *o))
+                    .or_else(|| {
+                        ["=", ">", "<", "!"]
+                            .into_iter()
+                            .find(|o| c.to_string() == *o)
+                    })
                     .ok_or_else(|| format!("unexpected character {c:?}"))?;
                 i += op.len();
                 out.push(Tok::Op(op));
@@ -187,7 +196,11 @@ impl Parser {
             parts.push(self.and()?);
         }
         self.depth -= 1;
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, String> {
@@ -196,7 +209,11 @@ impl Parser {
             self.pos += 1;
             parts.push(self.cmp()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
     }
 
     fn cmp(&mut self) -> Result<Expr, String> {
@@ -305,10 +322,17 @@ pub fn parse(s: &str) -> Result<Expr, String> {
     if toks.is_empty() {
         return Err("the filter is empty".into());
     }
-    let mut p = Parser { toks, pos: 0, depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.or()?;
     if p.pos < p.toks.len() {
-        return Err(format!("unexpected {:?} after the expression", p.toks[p.pos]));
+        return Err(format!(
+            "unexpected {:?} after the expression",
+            p.toks[p.pos]
+        ));
     }
     Ok(e)
 }
@@ -458,8 +482,12 @@ mod tests {
     fn comparisons_and_logic() {
         assert!(check("CurrentValue.[评分] > 8"));
         assert!(!check("CurrentValue.[评分] < 8"));
-        assert!(check("CurrentValue.[评分] >= 9.5 && CurrentValue.[书名] = \"三体\""));
-        assert!(check("AND(CurrentValue.[评分] > 9, OR(CurrentValue.[书名] = \"x\", CurrentValue.[读完] = TRUE))"));
+        assert!(check(
+            "CurrentValue.[评分] >= 9.5 && CurrentValue.[书名] = \"三体\""
+        ));
+        assert!(check(
+            "AND(CurrentValue.[评分] > 9, OR(CurrentValue.[书名] = \"x\", CurrentValue.[读完] = TRUE))"
+        ));
         assert!(check("NOT(CurrentValue.[书名] != \"三体\")"));
         assert!(check("CurrentValue.[标签] = \"科幻\""));
         assert!(check("CONTAINS(CurrentValue.[书名], \"三\")"));

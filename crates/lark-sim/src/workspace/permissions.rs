@@ -74,7 +74,10 @@ impl Workspace {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| invalid("query parameter type is required"))?;
         if !TYPES.contains(&ty) {
-            return Err(invalid(format!("type {ty:?} is not one of {}", TYPES.join(", "))));
+            return Err(invalid(format!(
+                "type {ty:?} is not one of {}",
+                TYPES.join(", ")
+            )));
         }
         let kind = self
             .object_kind(token)
@@ -125,7 +128,9 @@ fn check_member(b: MemberBody) -> Result<Member, ApiError> {
     }
     let perm = b.perm.unwrap_or_default();
     if !PERMS.contains(&perm.as_str()) {
-        return Err(invalid(format!("perm {perm:?} is not one of view, edit, full_access")));
+        return Err(invalid(format!(
+            "perm {perm:?} is not one of view, edit, full_access"
+        )));
     }
     let kind = b
         .kind
@@ -218,7 +223,9 @@ async fn remove(
     let before = list.len();
     list.retain(|x| !(x.member_id == member_id && &x.member_type == member_type));
     if list.len() == before {
-        return Err(invalid(format!("{member_id} is not a collaborator of {token}")));
+        return Err(invalid(format!(
+            "{member_id} is not a collaborator of {token}"
+        )));
     }
     Ok(ok(json!({})))
 }

@@ -133,32 +133,69 @@ fn convert(
     let name = f.field_name.clone();
     let t = f.field_type;
     if t.read_only() {
-        return Err(wrong_body(format!("field {name:?} (type {}) is computed and cannot be written", t.0)));
+        return Err(wrong_body(format!(
+            "field {name:?} (type {}) is computed and cannot be written",
+            t.0
+        )));
     }
     let is_id_list = |v: &Value| {
         v.as_array().is_some_and(|a| {
-            a.iter()
-                .all(|x| x.get("id").and_then(Value::as_str).is_some_and(|s| !s.is_empty()))
+            a.iter().all(|x| {
+                x.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.is_empty())
+            })
         })
     };
     let stored = match t.0 {
         1 => match v {
             Value::String(_) => v.clone(),
-            Value::Array(a) if a.iter().all(|s| s.get("text").is_some_and(Value::is_string)) => {
-                json!(a.iter().filter_map(|s| s["text"].as_str()).collect::<String>())
+            Value::Array(a)
+                if a.iter()
+                    .all(|s| s.get("text").is_some_and(Value::is_string)) =>
+            {
+                json!(
+                    a.iter()
+                        .filter_map(|s| s["text"].as_str())
+                        .collect::<String>()
+                )
             }
-            _ => return Err(conv_fail(1254060, "TextFieldConvFail", &name, "a string", v)),
+            _ => {
+                return Err(conv_fail(
+                    1254060,
+                    "TextFieldConvFail",
+                    &name,
+                    "a string",
+                    v,
+                ));
+            }
         },
         2 => match v.as_f64() {
             Some(_) => v.clone(),
-            None => return Err(conv_fail(1254061, "NumberFieldConvFail", &name, "a number", v)),
+            None => {
+                return Err(conv_fail(
+                    1254061,
+                    "NumberFieldConvFail",
+                    &name,
+                    "a number",
+                    v,
+                ));
+            }
         },
         3 => match v.as_str() {
             Some(s) if !s.is_empty() => {
                 f.ensure_option(s);
                 v.clone()
             }
-            _ => return Err(conv_fail(1254062, "SingleSelectFieldConvFail", &name, "an option name", v)),
+            _ => {
+                return Err(conv_fail(
+                    1254062,
+                    "SingleSelectFieldConvFail",
+                    &name,
+                    "an option name",
+                    v,
+                ));
+            }
         },
         4 => match v.as_array() {
             Some(a) if a.iter().all(|x| x.as_str().is_some_and(|s| !s.is_empty())) => {
@@ -167,21 +204,64 @@ fn convert(
                 }
                 v.clone()
             }
-            _ => return Err(conv_fail(1254063, "MultiSelectFieldConvFail", &name, "an array of option names", v)),
+            _ => {
+                return Err(conv_fail(
+                    1254063,
+                    "MultiSelectFieldConvFail",
+                    &name,
+                    "an array of option names",
+                    v,
+                ));
+            }
         },
-        5 => match v.as_i64().or_else(|| v.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64)) {
+        5 => match v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64))
+        {
             Some(ms) => json!(ms),
-            None => return Err(conv_fail(1254064, "DatetimeFieldConvFail", &name, "a timestamp in milliseconds", v)),
+            None => {
+                return Err(conv_fail(
+                    1254064,
+                    "DatetimeFieldConvFail",
+                    &name,
+                    "a timestamp in milliseconds",
+                    v,
+                ));
+            }
         },
         7 => match v {
             Value::Bool(_) => v.clone(),
-            _ => return Err(conv_fail(1254065, "CheckboxFieldConvFail", &name, "true or false", v)),
+            _ => {
+                return Err(conv_fail(
+                    1254065,
+                    "CheckboxFieldConvFail",
+                    &name,
+                    "true or false",
+                    v,
+                ));
+            }
         },
         11 if is_id_list(v) => v.clone(),
-        11 => return Err(conv_fail(1254066, "UserFieldConvFail", &name, "an array of {\"id\": ...}", v)),
+        11 => {
+            return Err(conv_fail(
+                1254066,
+                "UserFieldConvFail",
+                &name,
+                "an array of {\"id\": ...}",
+                v,
+            ));
+        }
         13 => match v {
             Value::String(_) => v.clone(),
-            _ => return Err(conv_fail(1254072, "PhoneFieldConvFail", &name, "a string", v)),
+            _ => {
+                return Err(conv_fail(
+                    1254072,
+                    "PhoneFieldConvFail",
+                    &name,
+                    "a string",
+                    v,
+                ));
+            }
         },
         15 => match v {
             // The API documents `{text, link}`; a bare URL string is taken as both.
@@ -190,13 +270,32 @@ fn convert(
                 let link = o["link"].clone();
                 json!({ "link": link, "text": o.get("text").cloned().unwrap_or(link.clone()) })
             }
-            _ => return Err(conv_fail(1254068, "URLFieldConvFail", &name, "{\"link\": ..., \"text\": ...}", v)),
+            _ => {
+                return Err(conv_fail(
+                    1254068,
+                    "URLFieldConvFail",
+                    &name,
+                    "{\"link\": ..., \"text\": ...}",
+                    v,
+                ));
+            }
         },
         17 => {
             let a = v
                 .as_array()
-                .filter(|a| a.iter().all(|x| x.get("file_token").is_some_and(Value::is_string)))
-                .ok_or_else(|| conv_fail(1254069, "AttachFieldConvFail", &name, "an array of {\"file_token\": ...}", v))?;
+                .filter(|a| {
+                    a.iter()
+                        .all(|x| x.get("file_token").is_some_and(Value::is_string))
+                })
+                .ok_or_else(|| {
+                    conv_fail(
+                        1254069,
+                        "AttachFieldConvFail",
+                        &name,
+                        "an array of {\"file_token\": ...}",
+                        v,
+                    )
+                })?;
             let mut out = Vec::new();
             for x in a {
                 let tok = x["file_token"].as_str().unwrap_or_default();
@@ -212,11 +311,35 @@ fn convert(
         }
         18 | 21 => match v.as_array() {
             Some(a) if a.iter().all(Value::is_string) => v.clone(),
-            _ if t.0 == 18 => return Err(conv_fail(1254067, "LinkFieldConvFail", &name, "an array of record ids", v)),
-            _ => return Err(conv_fail(1254074, "DuplexLinkFieldConvFail", &name, "an array of record ids", v)),
+            _ if t.0 == 18 => {
+                return Err(conv_fail(
+                    1254067,
+                    "LinkFieldConvFail",
+                    &name,
+                    "an array of record ids",
+                    v,
+                ));
+            }
+            _ => {
+                return Err(conv_fail(
+                    1254074,
+                    "DuplexLinkFieldConvFail",
+                    &name,
+                    "an array of record ids",
+                    v,
+                ));
+            }
         },
         23 if is_id_list(v) => v.clone(),
-        23 => return Err(conv_fail(1254001, "WrongRequestBody", &name, "an array of {\"id\": ...}", v)),
+        23 => {
+            return Err(conv_fail(
+                1254001,
+                "WrongRequestBody",
+                &name,
+                "an array of {\"id\": ...}",
+                v,
+            ));
+        }
         _ => v.clone(),
     };
     Ok(Some(stored))
@@ -289,7 +412,9 @@ fn filter_val(r: &Record, f: &Field, bot: &str) -> Val {
 /// Parses `["Field DESC", ...]` or `[{"field_name", "desc"}]` into (field, descending).
 fn parse_sort(table: &Table, v: &Value) -> Result<Vec<(Field, bool)>, ApiError> {
     let bad = |m: String| soft(INVALID_SORT, format!("InvalidSort: {m}"));
-    let items = v.as_array().ok_or_else(|| bad("sort must be an array".into()))?;
+    let items = v
+        .as_array()
+        .ok_or_else(|| bad("sort must be an array".into()))?;
     let mut out = Vec::new();
     for it in items {
         let (name, desc) = match it {
@@ -302,7 +427,10 @@ fn parse_sort(table: &Table, v: &Value) -> Result<Vec<(Field, bool)>, ApiError> 
                 }
             }
             Value::Object(o) => (
-                o.get("field_name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                o.get("field_name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 o.get("desc").and_then(Value::as_bool).unwrap_or(false),
             ),
             _ => return Err(bad(format!("bad sort item {it}"))),
@@ -328,7 +456,11 @@ fn sort_records(records: &mut [Record], keys: &[(Field, bool)], bot: &str) {
                     _ => Ordering::Equal,
                 },
             };
-            let o = if *desc && filter::order(&x, &y).is_some() { o.reverse() } else { o };
+            let o = if *desc && filter::order(&x, &y).is_some() {
+                o.reverse()
+            } else {
+                o
+            };
             if o != Ordering::Equal {
                 return o;
             }
@@ -339,14 +471,19 @@ fn sort_records(records: &mut [Record], keys: &[(Field, bool)], bot: &str) {
 
 fn check_names(table: &Table, names: &[String]) -> Result<(), ApiError> {
     match names.iter().find(|n| table.field_by_name(n).is_none()) {
-        Some(n) => Err(soft(FIELD_NAME_NOT_FOUND, format!("FieldNameNotFound: {n:?}"))),
+        Some(n) => Err(soft(
+            FIELD_NAME_NOT_FOUND,
+            format!("FieldNameNotFound: {n:?}"),
+        )),
         None => Ok(()),
     }
 }
 
 fn check_view(table: &Table, view: Option<&str>) -> Result<(), ApiError> {
     match view.filter(|v| !v.is_empty()) {
-        Some(v) if v != table.default_view_id => Err(soft(VIEW_NOT_FOUND, format!("ViewIdNotFound: {v}"))),
+        Some(v) if v != table.default_view_id => {
+            Err(soft(VIEW_NOT_FOUND, format!("ViewIdNotFound: {v}")))
+        }
         _ => Ok(()),
     }
 }
@@ -361,7 +498,11 @@ fn page_out(
     let size = page_size(q, 20, 500).map_err(wrong_body)?;
     let page = paginate(records, size, q.get("page_token").map(String::as_str))
         .ok_or_else(|| wrong_body("page_token is not valid"))?;
-    let items: Vec<Value> = page.items.iter().map(|r| render(table, r, only, how)).collect();
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|r| render(table, r, only, how))
+        .collect();
     let mut data = json!({ "items": items, "has_more": page.has_more, "total": records.len() });
     if let Some(t) = page.page_token {
         data["page_token"] = json!(t);
@@ -386,7 +527,10 @@ async fn list(
     let only: Option<Vec<String>> = match q.get("field_names").filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(serde_json::from_str(s).map_err(|e| {
-            soft(INVALID_FIELD_NAMES, format!("field_names must be a JSON array of names: {e}"))
+            soft(
+                INVALID_FIELD_NAMES,
+                format!("field_names must be a JSON array of names: {e}"),
+            )
         })?),
     };
     if let Some(o) = &only {
@@ -394,11 +538,15 @@ async fn list(
     }
     let mut records = table.records.clone();
     if let Some(f) = q.get("filter").filter(|s| !s.trim().is_empty()) {
-        let expr = filter::parse(f).map_err(|e| soft(INVALID_FILTER, format!("InvalidFilter: {e}")))?;
+        let expr =
+            filter::parse(f).map_err(|e| soft(INVALID_FILTER, format!("InvalidFilter: {e}")))?;
         let mut names = Vec::new();
         filter::fields(&expr, &mut names);
         if let Some(n) = names.iter().find(|n| table.field_by_name(n).is_none()) {
-            return Err(soft(INVALID_FILTER, format!("InvalidFilter: unknown field {n:?}")));
+            return Err(soft(
+                INVALID_FILTER,
+                format!("InvalidFilter: unknown field {n:?}"),
+            ));
         }
         records.retain(|r| {
             filter::eval(&expr, &|name: &str| {
@@ -409,8 +557,12 @@ async fn list(
         });
     }
     if let Some(s) = q.get("sort").filter(|s| !s.trim().is_empty()) {
-        let v: Value = serde_json::from_str(s)
-            .map_err(|e| soft(INVALID_SORT, format!("InvalidSort: sort must be a JSON array: {e}")))?;
+        let v: Value = serde_json::from_str(s).map_err(|e| {
+            soft(
+                INVALID_SORT,
+                format!("InvalidSort: sort must be a JSON array: {e}"),
+            )
+        })?;
         sort_records(&mut records, &parse_sort(table, &v)?, &app.bot_open_id);
     }
     let how = Render {
@@ -452,7 +604,9 @@ fn date_arg(v: &[Value]) -> Option<f64> {
     let day = 86_400_000.0;
     let today = (now_ms() as f64 / day).floor() * day;
     match v.first()?.as_str()? {
-        "ExactDate" => v.get(1).and_then(|x| x.as_str().and_then(|s| s.parse().ok()).or(x.as_f64())),
+        "ExactDate" => v
+            .get(1)
+            .and_then(|x| x.as_str().and_then(|s| s.parse().ok()).or(x.as_f64())),
         "Today" => Some(today),
         "Tomorrow" => Some(today + day),
         "Yesterday" => Some(today - day),
@@ -462,32 +616,61 @@ fn date_arg(v: &[Value]) -> Option<f64> {
 
 fn check_condition(table: &Table, c: &Condition) -> Result<(), ApiError> {
     const OPS: &[&str] = &[
-        "is", "isNot", "contains", "doesNotContain", "isEmpty", "isNotEmpty", "isGreater",
-        "isGreaterEqual", "isLess", "isLessEqual",
+        "is",
+        "isNot",
+        "contains",
+        "doesNotContain",
+        "isEmpty",
+        "isNotEmpty",
+        "isGreater",
+        "isGreaterEqual",
+        "isLess",
+        "isLessEqual",
     ];
     if table.field_by_name(&c.field_name).is_none() {
-        return Err(soft(FIELD_NAME_NOT_FOUND, format!("FieldNameNotFound: {:?}", c.field_name)));
+        return Err(soft(
+            FIELD_NAME_NOT_FOUND,
+            format!("FieldNameNotFound: {:?}", c.field_name),
+        ));
     }
     if !OPS.contains(&c.operator.as_str()) {
-        return Err(soft(INVALID_FILTER, format!("InvalidFilter: unknown operator {:?}", c.operator)));
+        return Err(soft(
+            INVALID_FILTER,
+            format!("InvalidFilter: unknown operator {:?}", c.operator),
+        ));
     }
     let needs_value = !matches!(c.operator.as_str(), "isEmpty" | "isNotEmpty");
     if needs_value && c.value.is_empty() {
-        return Err(soft(INVALID_FILTER, format!("InvalidFilter: operator {} needs a value", c.operator)));
+        return Err(soft(
+            INVALID_FILTER,
+            format!("InvalidFilter: operator {} needs a value", c.operator),
+        ));
     }
     Ok(())
 }
 
 fn check_group(table: &Table, g: &FilterGroup, depth: usize) -> Result<(), ApiError> {
     if depth > 4 {
-        return Err(soft(INVALID_FILTER, "InvalidFilter: filter groups nest too deeply"));
+        return Err(soft(
+            INVALID_FILTER,
+            "InvalidFilter: filter groups nest too deeply",
+        ));
     }
     match g.conjunction.as_deref() {
         None | Some("and") | Some("or") => {}
-        Some(c) => return Err(soft(INVALID_FILTER, format!("InvalidFilter: conjunction {c:?}"))),
+        Some(c) => {
+            return Err(soft(
+                INVALID_FILTER,
+                format!("InvalidFilter: conjunction {c:?}"),
+            ));
+        }
     }
-    g.conditions.iter().try_for_each(|c| check_condition(table, c))?;
-    g.children.iter().try_for_each(|c| check_group(table, c, depth + 1))
+    g.conditions
+        .iter()
+        .try_for_each(|c| check_condition(table, c))?;
+    g.children
+        .iter()
+        .try_for_each(|c| check_group(table, c, depth + 1))
 }
 
 fn condition_holds(table: &Table, r: &Record, c: &Condition, bot: &str) -> bool {
@@ -516,10 +699,14 @@ fn condition_holds(table: &Table, r: &Record, c: &Condition, bot: &str) -> bool 
                 _ => false,
             };
         }
-        let wanted: Vec<String> = c.value.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect();
+        let wanted: Vec<String> = c
+            .value
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
+            .collect();
         match x {
             Val::List(l) => {
-                let mut have: Vec<String> = l.iter().map(|e| filter_text(e)).collect();
+                let mut have: Vec<String> = l.iter().map(filter_text).collect();
                 let mut want = wanted.clone();
                 have.sort();
                 want.sort();
@@ -608,7 +795,11 @@ async fn search(
 }
 
 fn how(app: &App) -> Render<'_> {
-    Render { bot: &app.bot_open_id, text_as_array: false, automatic: false }
+    Render {
+        bot: &app.bot_open_id,
+        text_as_array: false,
+        automatic: false,
+    }
 }
 
 /// `GET .../records/{record_id}`
@@ -644,12 +835,20 @@ fn write_records(
         return Err(wrong_body("records must not be empty"));
     }
     if items.len() > MAX_BATCH {
-        return Err(soft(TOO_MANY, format!("RecordAddOnceExceedLimit: at most {MAX_BATCH} records per request")));
+        return Err(soft(
+            TOO_MANY,
+            format!("RecordAddOnceExceedLimit: at most {MAX_BATCH} records per request"),
+        ));
     }
-    let Workspace { bitables, medias, .. } = w;
-    let a = bitables
-        .get_mut(t)
-        .ok_or_else(|| soft(super::bitable::APP_NOT_FOUND, format!("BaseTokenNotFound: {t}")))?;
+    let Workspace {
+        bitables, medias, ..
+    } = w;
+    let a = bitables.get_mut(t).ok_or_else(|| {
+        soft(
+            super::bitable::APP_NOT_FOUND,
+            format!("BaseTokenNotFound: {t}"),
+        )
+    })?;
     let table = a.table_mut(table_id)?;
     let mut draft = table.clone();
     let mut ids = Vec::new();
@@ -712,17 +911,31 @@ async fn update(
     Ok(ok(json!({ "record": r })))
 }
 
-fn delete_ids(w: &mut Workspace, t: &str, table_id: &str, ids: &[String]) -> Result<Vec<Value>, ApiError> {
+fn delete_ids(
+    w: &mut Workspace,
+    t: &str,
+    table_id: &str,
+    ids: &[String],
+) -> Result<Vec<Value>, ApiError> {
     if ids.len() > MAX_BATCH {
-        return Err(soft(TOO_MANY, format!("at most {MAX_BATCH} records per request")));
+        return Err(soft(
+            TOO_MANY,
+            format!("at most {MAX_BATCH} records per request"),
+        ));
     }
     let table = w.bitable_mut(t)?.table_mut(table_id)?;
-    if let Some(id) = ids.iter().find(|id| !table.records.iter().any(|r| &r.record_id == *id)) {
+    if let Some(id) = ids
+        .iter()
+        .find(|id| !table.records.iter().any(|r| &r.record_id == *id))
+    {
         return Err(soft(RECORD_NOT_FOUND, format!("RecordIdNotFound: {id}")));
     }
     table.records.retain(|r| !ids.contains(&r.record_id));
     table.revision += 1;
-    Ok(ids.iter().map(|id| json!({ "deleted": true, "record_id": id })).collect())
+    Ok(ids
+        .iter()
+        .map(|id| json!({ "deleted": true, "record_id": id }))
+        .collect())
 }
 
 /// `DELETE .../records/{record_id}`
@@ -760,7 +973,10 @@ async fn batch_update(
 ) -> Result<Response, ApiError> {
     let b: Batch = json_body(&body, wrong_json)?;
     let items = b.records.unwrap_or_default();
-    if items.iter().any(|r| r.record_id.as_deref().is_none_or(str::is_empty)) {
+    if items
+        .iter()
+        .any(|r| r.record_id.as_deref().is_none_or(str::is_empty))
+    {
         return Err(wrong_body("every record needs a record_id"));
     }
     let mut w = ws(&app);
@@ -780,7 +996,10 @@ async fn batch_delete(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: BatchDelete = json_body(&body, wrong_json)?;
-    let ids = b.records.filter(|r| !r.is_empty()).ok_or_else(|| wrong_body("records must list record ids"))?;
+    let ids = b
+        .records
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| wrong_body("records must list record ids"))?;
     let mut w = ws(&app);
     let out = delete_ids(&mut w, &t, &table_id, &ids)?;
     Ok(ok(json!({ "records": out })))
@@ -788,15 +1007,36 @@ async fn batch_delete(
 
 impl Workspace {
     /// The records of a table as `{field name: value}` maps, in table order.
-    pub fn bitable_records(&self, app_token: &str, table_id: &str) -> Option<Vec<(String, serde_json::Map<String, Value>)>> {
-        let table = self.bitables.get(app_token)?.tables.iter().find(|t| t.table_id == table_id)?;
+    pub fn bitable_records(
+        &self,
+        app_token: &str,
+        table_id: &str,
+    ) -> Option<Vec<(String, serde_json::Map<String, Value>)>> {
+        let table = self
+            .bitables
+            .get(app_token)?
+            .tables
+            .iter()
+            .find(|t| t.table_id == table_id)?;
         Some(
             table
                 .records
                 .iter()
                 .map(|r| {
-                    let v = render(table, r, None, Render { bot: "", text_as_array: false, automatic: false });
-                    (r.record_id.clone(), v["fields"].as_object().cloned().unwrap_or_default())
+                    let v = render(
+                        table,
+                        r,
+                        None,
+                        Render {
+                            bot: "",
+                            text_as_array: false,
+                            automatic: false,
+                        },
+                    );
+                    (
+                        r.record_id.clone(),
+                        v["fields"].as_object().cloned().unwrap_or_default(),
+                    )
                 })
                 .collect(),
         )

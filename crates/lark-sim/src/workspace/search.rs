@@ -51,7 +51,10 @@ struct SearchV2 {
 }
 
 fn matches(o: &CloudObject, query: &str) -> bool {
-    query.trim().is_empty() || o.title.to_lowercase().contains(&query.trim().to_lowercase())
+    query.trim().is_empty()
+        || o.title
+            .to_lowercase()
+            .contains(&query.trim().to_lowercase())
 }
 
 /// The title with the matched part wrapped in `<h>`, as search highlights it.
@@ -63,8 +66,17 @@ fn highlight(title: &str, query: &str) -> String {
     let lower = title.to_lowercase();
     match lower.find(&q.to_lowercase()) {
         // Lowercasing can change byte lengths outside ASCII; only highlight when it did not.
-        Some(i) if lower.len() == title.len() && title.is_char_boundary(i) && title.is_char_boundary(i + q.len()) => {
-            format!("{}<h>{}</h>{}", &title[..i], &title[i..i + q.len()], &title[i + q.len()..])
+        Some(i)
+            if lower.len() == title.len()
+                && title.is_char_boundary(i)
+                && title.is_char_boundary(i + q.len()) =>
+        {
+            format!(
+                "{}<h>{}</h>{}",
+                &title[..i],
+                &title[i..i + q.len()],
+                &title[i + q.len()..]
+            )
         }
         _ => title.to_owned(),
     }
@@ -78,7 +90,9 @@ async fn search_v2(Tenant(app): Tenant, body: Bytes) -> Result<Response, ApiErro
         return Err(missing("query is longer than 50 characters"));
     }
     if b.doc_filter.is_none() && b.wiki_filter.is_none() {
-        return Err(missing("at least one of doc_filter or wiki_filter must be passed"));
+        return Err(missing(
+            "at least one of doc_filter or wiki_filter must be passed",
+        ));
     }
     let size = match b.page_size {
         None | Some(0) => 20,
@@ -101,7 +115,9 @@ async fn search_v2(Tenant(app): Tenant, body: Bytes) -> Result<Response, ApiErro
         .into_iter()
         .filter(|o| matches(o, &query))
         .filter(|o| types.is_empty() || types.iter().any(|t| t == o.kind.search_type()))
-        .filter(|o| folders.is_empty() || w.folder_of(&o.token).is_some_and(|f| folders.contains(&f)))
+        .filter(|o| {
+            folders.is_empty() || w.folder_of(&o.token).is_some_and(|f| folders.contains(&f))
+        })
         .collect();
     let page = paginate(&hits, size, b.page_token.as_deref())
         .ok_or_else(|| missing("page_token is not valid"))?;
@@ -156,9 +172,17 @@ fn legacy_type(o: &CloudObject) -> &'static str {
 
 /// `POST /suite/docs-api/search/object`
 async fn search_legacy(Tenant(app): Tenant, body: Bytes) -> Result<Response, ApiError> {
-    let invalid = |m: String| ApiError::new(StatusCode::BAD_REQUEST, LEGACY_INVALID, format!("invalid param: {m}"));
+    let invalid = |m: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            LEGACY_INVALID,
+            format!("invalid param: {m}"),
+        )
+    };
     let b: Legacy = json_body(&body, invalid)?;
-    let key = b.search_key.ok_or_else(|| invalid("search_key is required".into()))?;
+    let key = b
+        .search_key
+        .ok_or_else(|| invalid("search_key is required".into()))?;
     let count = b.count.unwrap_or(50);
     let offset = b.offset.unwrap_or(0);
     if !(0..=50).contains(&count) || offset < 0 || offset + count >= 200 {
@@ -216,7 +240,10 @@ impl super::Workspace {
 pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/open-apis/search/v2/doc_wiki/search", post(search_v2))
-        .route("/open-apis/suite/docs-api/search/object", post(search_legacy))
+        .route(
+            "/open-apis/suite/docs-api/search/object",
+            post(search_legacy),
+        )
 }
 
 #[cfg(test)]

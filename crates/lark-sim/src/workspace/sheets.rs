@@ -14,9 +14,9 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Workspace;
 use super::sheets_range::{self as a1, Rect};
 use super::util::{WEB_HOST, bad, hex_id, json_body, now_ms, query_map, token, ws};
-use super::Workspace;
 use crate::auth::Tenant;
 use crate::error::{ApiError, ok};
 use crate::state::SimState;
@@ -239,7 +239,12 @@ async fn get_spreadsheet(Tenant(app): Tenant, Path(t): Path<String>) -> Result<R
 async fn query_sheets(Tenant(app): Tenant, Path(t): Path<String>) -> Result<Response, ApiError> {
     let w = ws(&app);
     let s = w.spreadsheet(&t)?;
-    let sheets: Vec<Value> = s.sheets.iter().enumerate().map(|(i, sh)| sh.json(i)).collect();
+    let sheets: Vec<Value> = s
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(i, sh)| sh.json(i))
+        .collect();
     Ok(ok(json!({ "sheets": sheets })))
 }
 
@@ -279,7 +284,9 @@ async fn read(
     let w = ws(&app);
     let s = w.spreadsheet(&t)?;
     let vr = value_range(s, &range)?;
-    Ok(ok(json!({ "revision": s.revision, "spreadsheetToken": s.token, "valueRange": vr })))
+    Ok(ok(
+        json!({ "revision": s.revision, "spreadsheetToken": s.token, "valueRange": vr }),
+    ))
 }
 
 /// `GET /sheets/v2/spreadsheets/{token}/values_batch_get?ranges=a,b`
@@ -329,7 +336,9 @@ fn rows(values: Option<Vec<Value>>) -> Result<Vec<Vec<Value>>, ApiError> {
         .enumerate()
         .map(|(i, r)| match r {
             Value::Array(a) => Ok(a),
-            _ => Err(wrong_body(format!("valueRange.values[{i}] must be an array"))),
+            _ => Err(wrong_body(format!(
+                "valueRange.values[{i}] must be an array"
+            ))),
         })
         .collect()
 }
@@ -372,10 +381,18 @@ fn write_range(s: &mut Spreadsheet, range: &str, values: &[Vec<Value>]) -> Resul
 }
 
 /// `PUT /sheets/v2/spreadsheets/{token}/values`
-async fn write(Tenant(app): Tenant, Path(t): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+async fn write(
+    Tenant(app): Tenant,
+    Path(t): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let b: WriteBody = json_body(&body, wrong_body)?;
-    let vr = b.value_range.ok_or_else(|| wrong_body("valueRange is required"))?;
-    let range = vr.range.ok_or_else(|| wrong_range("valueRange.range is required"))?;
+    let vr = b
+        .value_range
+        .ok_or_else(|| wrong_body("valueRange is required"))?;
+    let range = vr
+        .range
+        .ok_or_else(|| wrong_range("valueRange.range is required"))?;
     let values = rows(vr.values)?;
     let mut w = ws(&app);
     let s = w.spreadsheet_mut(&t)?;
@@ -389,7 +406,11 @@ struct BatchWriteBody {
 }
 
 /// `POST /sheets/v2/spreadsheets/{token}/values_batch_update`: all ranges or none.
-async fn batch_write(Tenant(app): Tenant, Path(t): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+async fn batch_write(
+    Tenant(app): Tenant,
+    Path(t): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let b: BatchWriteBody = json_body(&body, wrong_body)?;
     let ranges = b.value_ranges.unwrap_or_default();
     if ranges.is_empty() {
@@ -400,11 +421,15 @@ async fn batch_write(Tenant(app): Tenant, Path(t): Path<String>, body: Bytes) ->
     let mut draft = s.clone();
     let mut responses = Vec::new();
     for vr in ranges {
-        let range = vr.range.ok_or_else(|| wrong_range("valueRanges[].range is required"))?;
+        let range = vr
+            .range
+            .ok_or_else(|| wrong_range("valueRanges[].range is required"))?;
         responses.push(write_range(&mut draft, &range, &rows(vr.values)?)?);
     }
     *s = draft;
-    Ok(ok(json!({ "responses": responses, "revision": s.revision, "spreadsheetToken": s.token })))
+    Ok(ok(
+        json!({ "responses": responses, "revision": s.revision, "spreadsheetToken": s.token }),
+    ))
 }
 
 /// `POST /sheets/v2/spreadsheets/{token}/values_append?insertDataOption=OVERWRITE|INSERT_ROWS`:
@@ -419,11 +444,19 @@ async fn append(
     let insert = match q.get("insertDataOption").map(String::as_str) {
         None | Some("") | Some("OVERWRITE") => false,
         Some("INSERT_ROWS") => true,
-        Some(o) => return Err(wrong_body(format!("insertDataOption must be OVERWRITE or INSERT_ROWS, got {o:?}"))),
+        Some(o) => {
+            return Err(wrong_body(format!(
+                "insertDataOption must be OVERWRITE or INSERT_ROWS, got {o:?}"
+            )));
+        }
     };
     let b: WriteBody = json_body(&body, wrong_body)?;
-    let vr = b.value_range.ok_or_else(|| wrong_body("valueRange is required"))?;
-    let range = vr.range.ok_or_else(|| wrong_range("valueRange.range is required"))?;
+    let vr = b
+        .value_range
+        .ok_or_else(|| wrong_body("valueRange is required"))?;
+    let range = vr
+        .range
+        .ok_or_else(|| wrong_range("valueRange.range is required"))?;
     let values = rows(vr.values)?;
     let height = values.len();
     let width = values.iter().map(Vec::len).max().unwrap_or(0);
@@ -436,7 +469,9 @@ async fn append(
     let idx = s.sheet_index(&r.sheet)?;
     let sheet = &mut s.sheets[idx];
     let (row0, col0) = r.rect.map_or((0, 0), |x| (x.row0, x.col0));
-    let col1 = r.rect.map_or(col0 + width - 1, |x| x.col1.max(col0 + width - 1));
+    let col1 = r
+        .rect
+        .map_or(col0 + width - 1, |x| x.col1.max(col0 + width - 1));
     let last = sheet
         .cells
         .keys()
@@ -479,7 +514,10 @@ impl Workspace {
 pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/open-apis/sheets/v3/spreadsheets", post(create))
-        .route("/open-apis/sheets/v3/spreadsheets/{token}", get(get_spreadsheet))
+        .route(
+            "/open-apis/sheets/v3/spreadsheets/{token}",
+            get(get_spreadsheet),
+        )
         .route(
             "/open-apis/sheets/v3/spreadsheets/{token}/sheets/query",
             get(query_sheets),

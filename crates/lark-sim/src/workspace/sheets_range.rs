@@ -43,7 +43,7 @@ fn parse_col(s: &str) -> Option<usize> {
     for b in s.bytes() {
         n = n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1);
     }
-    (n >= 1 && n <= MAX_COL).then(|| n - 1)
+    (1..=MAX_COL).contains(&n).then(|| n - 1)
 }
 
 /// `A1` → (row 0, col 0); `A` → (None, col 0).
@@ -55,9 +55,7 @@ fn parse_ref(s: &str) -> Option<(Option<usize>, usize)> {
         return Some((None, col));
     }
     let row: usize = digits.parse().ok()?;
-    (1..=MAX_ROW)
-        .contains(&row)
-        .then(|| (Some(row - 1), col))
+    (1..=MAX_ROW).contains(&row).then(|| (Some(row - 1), col))
 }
 
 pub fn parse(range: &str) -> Result<Range, String> {
@@ -70,7 +68,10 @@ pub fn parse(range: &str) -> Result<Range, String> {
         return Err(format!("range {range:?} names no sheet"));
     }
     let Some(cells) = cells else {
-        return Ok(Range { sheet: sheet.to_owned(), rect: None });
+        return Ok(Range {
+            sheet: sheet.to_owned(),
+            rect: None,
+        });
     };
     let bad = || format!("range {range:?} is not like <sheetId>!A1:D10");
     let (a, b) = match cells.split_once(':') {
@@ -81,7 +82,12 @@ pub fn parse(range: &str) -> Result<Range, String> {
     let rect = match b {
         None => {
             let r = ra.ok_or_else(bad)?;
-            Rect { row0: r, col0: ca, row1: Some(r), col1: ca }
+            Rect {
+                row0: r,
+                col0: ca,
+                row1: Some(r),
+                col1: ca,
+            }
         }
         Some(b) => {
             let (rb, cb) = parse_ref(b).ok_or_else(bad)?;
@@ -89,15 +95,29 @@ pub fn parse(range: &str) -> Result<Range, String> {
             if cb < ca || rb.is_some_and(|rb| rb < row0) || (ra.is_none() && rb.is_some()) {
                 return Err(bad());
             }
-            Rect { row0, col0: ca, row1: rb, col1: cb }
+            Rect {
+                row0,
+                col0: ca,
+                row1: rb,
+                col1: cb,
+            }
         }
     };
-    Ok(Range { sheet: sheet.to_owned(), rect: Some(rect) })
+    Ok(Range {
+        sheet: sheet.to_owned(),
+        rect: Some(rect),
+    })
 }
 
 /// `A1:D10` for a closed rectangle.
 pub fn a1(row0: usize, col0: usize, row1: usize, col1: usize) -> String {
-    format!("{}{}:{}{}", col_name(col0), row0 + 1, col_name(col1), row1 + 1)
+    format!(
+        "{}{}:{}{}",
+        col_name(col0),
+        row0 + 1,
+        col_name(col1),
+        row1 + 1
+    )
 }
 
 #[cfg(test)]
@@ -108,9 +128,33 @@ mod tests {
     fn parses_the_range_forms() {
         let r = parse("s1!A1:D10").unwrap();
         assert_eq!(r.sheet, "s1");
-        assert_eq!(r.rect, Some(Rect { row0: 0, col0: 0, row1: Some(9), col1: 3 }));
-        assert_eq!(parse("s1!B2").unwrap().rect, Some(Rect { row0: 1, col0: 1, row1: Some(1), col1: 1 }));
-        assert_eq!(parse("s1!A:C").unwrap().rect, Some(Rect { row0: 0, col0: 0, row1: None, col1: 2 }));
+        assert_eq!(
+            r.rect,
+            Some(Rect {
+                row0: 0,
+                col0: 0,
+                row1: Some(9),
+                col1: 3
+            })
+        );
+        assert_eq!(
+            parse("s1!B2").unwrap().rect,
+            Some(Rect {
+                row0: 1,
+                col0: 1,
+                row1: Some(1),
+                col1: 1
+            })
+        );
+        assert_eq!(
+            parse("s1!A:C").unwrap().rect,
+            Some(Rect {
+                row0: 0,
+                col0: 0,
+                row1: None,
+                col1: 2
+            })
+        );
         assert_eq!(parse("Sheet1").unwrap().rect, None);
         assert_eq!(parse("My!Sheet!AA3:AB4").unwrap().sheet, "My!Sheet");
         for bad in ["s1!", "!A1", "s1!1A", "s1!D1:A1", "s1!A10:A1", "s1!A0"] {

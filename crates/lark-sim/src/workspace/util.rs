@@ -115,12 +115,18 @@ pub(crate) fn page_size(
     default: usize,
     max: usize,
 ) -> Result<usize, String> {
-    match q.get("page_size").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    match q
+        .get("page_size")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         None => Ok(default),
         Some(s) => match s.parse::<usize>() {
             Ok(0) => Ok(default),
             Ok(n) if n <= max => Ok(n),
-            _ => Err(format!("page_size must be a number between 1 and {max}, got {s:?}")),
+            _ => Err(format!(
+                "page_size must be a number between 1 and {max}, got {s:?}"
+            )),
         },
     }
 }

@@ -85,7 +85,10 @@ fn node(d: &Document, id: &str, depth: usize) -> Option<BlockNode> {
     let children = if depth > 32 {
         Vec::new()
     } else {
-        b.children.iter().filter_map(|c| node(d, c, depth + 1)).collect()
+        b.children
+            .iter()
+            .filter_map(|c| node(d, c, depth + 1))
+            .collect()
     };
     Some(BlockNode {
         block_id: b.block_id.clone(),
