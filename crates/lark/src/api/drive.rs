@@ -53,7 +53,7 @@ impl DriveUpload {
         }
     }
 
-    /// A file into the folder `folder_token` (empty for the root of the app's space).
+    /// A file into the folder `folder_token` (required: files always go into a folder).
     pub fn file(source: impl Into<Source>, folder_token: &str) -> DriveUpload {
         DriveUpload {
             kind: Upload::File,
@@ -119,6 +119,15 @@ struct Prepared {
 impl Client {
     /// Uploads to drive and returns the file token; chunks the upload above 20 MB.
     pub async fn drive_upload(&self, upload: &DriveUpload) -> Result<String> {
+        if upload.parent_node.trim().is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "the upload needs a parent_node ({})",
+                match upload.kind {
+                    Upload::File => "the token of the folder the file goes into",
+                    Upload::Media => "the block, document or table the media belongs to",
+                }
+            )));
+        }
         let bytes = upload.source.load().await?;
         // The chunked upload is limited by the platform's space, not by a documented size.
         check_upload("upload", bytes.len(), usize::MAX)?;
