@@ -74,7 +74,11 @@ fn is_platform_path(path: &str) -> bool {
 }
 
 /// Answers the call with an injected failure when a rule matches it.
-pub async fn inject_faults(State(state): State<Arc<SimState>>, req: Request, next: Next) -> Response {
+pub async fn inject_faults(
+    State(state): State<Arc<SimState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     if is_platform_path(&path) {
         let hit = {
@@ -98,7 +102,11 @@ pub async fn inject_faults(State(state): State<Arc<SimState>>, req: Request, nex
 }
 
 /// Records the call in the log.
-pub async fn record_calls(State(state): State<Arc<SimState>>, req: Request, next: Next) -> Response {
+pub async fn record_calls(
+    State(state): State<Arc<SimState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     if !is_platform_path(&path) {
         return next.run(req).await;
@@ -132,7 +140,10 @@ async fn identify(state: &SimState, req: Request) -> (Request, Option<String>) {
         .and_then(|v| v.trim().strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
     if let Some(token) = bearer {
-        let app = state.app_for_token(&token).ok().map(|a| a.spec.app_id.clone());
+        let app = state
+            .app_for_token(&token)
+            .ok()
+            .map(|a| a.spec.app_id.clone());
         if app.is_some() {
             return (req, app);
         }
@@ -165,8 +176,14 @@ mod tests {
     #[test]
     fn patterns() {
         assert!(matches("/im/v1/messages", "/open-apis/im/v1/messages"));
-        assert!(matches("/open-apis/im/*/reply", "/open-apis/im/v1/messages/om_1/reply"));
-        assert!(!matches("/open-apis/im/*/reply", "/open-apis/im/v1/messages/om_1"));
+        assert!(matches(
+            "/open-apis/im/*/reply",
+            "/open-apis/im/v1/messages/om_1/reply"
+        ));
+        assert!(!matches(
+            "/open-apis/im/*/reply",
+            "/open-apis/im/v1/messages/om_1"
+        ));
         assert!(matches("*", "/anything"));
     }
 }

@@ -129,7 +129,13 @@ pub fn message_read(app: &App, reader: &User, message_ids: &[String], at_ms: u64
 }
 
 /// `card.action.trigger` (PROTOCOL §2.5).
-pub fn card_action(app: &App, operator: &User, message_id: &str, chat_id: &str, action: Value) -> Value {
+pub fn card_action(
+    app: &App,
+    operator: &User,
+    message_id: &str,
+    chat_id: &str,
+    action: Value,
+) -> Value {
     json!({
         "operator": {
             "tenant_key": app.tenant_key,

@@ -36,11 +36,7 @@ pub fn union_id_for(open_id: &str) -> String {
 
 /// The tenant-scoped user id of a user, derived from the open id.
 pub fn user_id_for(open_id: &str) -> String {
-    let tail: String = open_id
-        .trim_start_matches("ou_")
-        .chars()
-        .take(8)
-        .collect();
+    let tail: String = open_id.trim_start_matches("ou_").chars().take(8).collect();
     format!("u{tail}")
 }
 

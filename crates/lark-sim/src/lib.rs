@@ -33,7 +33,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use calls::{CallRecord, FailRule};
-pub use control::{CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction};
+pub use control::{
+    CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction,
+};
 pub use delivery::{Attempt, DeliveryRecord, DeliveryStatus, Outcome};
 pub use im::store::ChatMode;
 pub use state::{App, AppSpec, DeliveryMode, RedeliveryPolicy, SimConfig, SimState};

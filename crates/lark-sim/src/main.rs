@@ -7,7 +7,11 @@ use clap::Parser;
 use lark_sim::{AppSpec, RedeliveryPolicy, Sim, SimConfig};
 
 #[derive(Parser, Debug)]
-#[command(name = "lark-sim", version, about = "A local Lark / Feishu Open Platform")]
+#[command(
+    name = "lark-sim",
+    version,
+    about = "A local Lark / Feishu Open Platform"
+)]
 struct Args {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
@@ -23,7 +27,11 @@ struct Args {
     #[arg(long, default_value_t = 3000)]
     ack_timeout_ms: u64,
     /// Waits before each redelivery of an unacknowledged event, in milliseconds, comma separated.
-    #[arg(long, value_delimiter = ',', default_value = "15000,300000,3600000,21600000")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "15000,300000,3600000,21600000"
+    )]
     redelivery_ms: Vec<u64>,
     /// Event payloads larger than this many bytes are split across frames.
     #[arg(long, default_value_t = 64 * 1024)]
@@ -80,7 +88,11 @@ async fn main() {
         token_ttl: Duration::from_secs(args.token_ttl),
         redelivery: RedeliveryPolicy {
             ack_timeout: Duration::from_millis(args.ack_timeout_ms),
-            schedule: args.redelivery_ms.iter().map(|ms| Duration::from_millis(*ms)).collect(),
+            schedule: args
+                .redelivery_ms
+                .iter()
+                .map(|ms| Duration::from_millis(*ms))
+                .collect(),
         },
         fragment_size: args.fragment_size.max(1),
         ping_interval_secs: args.ping_interval,

@@ -179,7 +179,12 @@ impl SimState {
 
     /// Every app, in no particular order.
     pub fn apps_snapshot(&self) -> Vec<Arc<App>> {
-        self.apps.read().expect("apps lock").values().cloned().collect()
+        self.apps
+            .read()
+            .expect("apps lock")
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// What a delivery task needs from the current settings.

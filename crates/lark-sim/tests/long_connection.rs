@@ -24,16 +24,30 @@ async fn endpoint_gives_a_url_the_sdks_can_parse_and_the_full_config() {
     let url = ep["data"]["URL"].as_str().unwrap();
     let query = url.split_once('?').unwrap().1;
     let first = query.split('&').next().unwrap();
-    assert!(!first.starts_with("device_id") && !first.starts_with("service_id"), "{url}");
-    assert!(query.contains("device_id=") && query.contains("service_id="), "{url}");
+    assert!(
+        !first.starts_with("device_id") && !first.starts_with("service_id"),
+        "{url}"
+    );
+    assert!(
+        query.contains("device_id=") && query.contains("service_id="),
+        "{url}"
+    );
     let cfg = &ep["data"]["ClientConfig"];
-    for k in ["ReconnectCount", "ReconnectInterval", "ReconnectNonce", "PingInterval"] {
+    for k in [
+        "ReconnectCount",
+        "ReconnectInterval",
+        "ReconnectNonce",
+        "PingInterval",
+    ] {
         assert!(cfg[k].is_i64(), "{k} missing in {cfg}");
     }
 
     let bad = endpoint(&sim, APP_ID, "wrong").await;
     assert_ne!(bad["code"], 0);
-    assert_ne!(bad["code"], 1000040343, "a wrong secret must not look retryable");
+    assert_ne!(
+        bad["code"], 1000040343,
+        "a wrong secret must not look retryable"
+    );
 }
 
 #[tokio::test]
@@ -74,22 +88,36 @@ async fn event_frames_carry_the_five_headers_and_the_ack_is_recorded() {
     assert_eq!(ev["event"]["sender"]["sender_id"]["open_id"], "ou_alice");
 
     c.ack(f, br#"{"code": 200}"#).await;
-    let d = sim.state().wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3)).await.unwrap();
+    let d = sim
+        .state()
+        .wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3))
+        .await
+        .unwrap();
     assert_eq!(d.status, DeliveryStatus::Acked);
     assert_eq!(d.attempts.len(), 1);
-    assert!(matches!(d.attempts[0].outcome, Outcome::Acked { code: 200, .. }));
+    assert!(matches!(
+        d.attempts[0].outcome,
+        Outcome::Acked { code: 200, .. }
+    ));
     // Not redelivered after the ACK.
     assert!(c.event(1500).await.is_none());
 }
 
 #[tokio::test]
 async fn large_events_are_fragmented_with_sum_and_seq() {
-    let sim = sim_with(lark_sim::SimConfig { fragment_size: 100, ..quick_config() }).await;
+    let sim = sim_with(lark_sim::SimConfig {
+        fragment_size: 100,
+        ..quick_config()
+    })
+    .await;
     let mut c = RawClient::connect(&sim).await;
     let long = "x".repeat(500);
     let injected = sim
         .state()
-        .user_sends(APP_ID, UserMessage::text("oc_room1", Person::new("ou_alice", "Alice"), &long))
+        .user_sends(
+            APP_ID,
+            UserMessage::text("oc_room1", Person::new("ou_alice", "Alice"), &long),
+        )
         .unwrap();
     let (frames, ev) = c.event(3000).await.expect("an event");
     assert!(frames.len() > 1, "expected several fragments");
@@ -102,7 +130,11 @@ async fn large_events_are_fragmented_with_sum_and_seq() {
     }
     assert_eq!(ev["header"]["event_id"], injected.event_id.as_str());
     c.ack(frames.last().unwrap(), br#"{"code":200}"#).await;
-    let d = sim.state().wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3)).await.unwrap();
+    let d = sim
+        .state()
+        .wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3))
+        .await
+        .unwrap();
     assert_eq!(d.status, DeliveryStatus::Acked);
     assert_eq!(d.attempts[0].frames, frames.len());
 }
@@ -116,8 +148,13 @@ async fn an_unacknowledged_event_is_redelivered_with_the_same_event_id() {
     // No ACK: after the 1 s timeout and the 200 ms wait, the same event comes again.
     let (frames, again) = c.event(3000).await.expect("a redelivery");
     assert_eq!(first["header"]["event_id"], again["header"]["event_id"]);
-    c.ack(&frames[0], br#"{"code":200,"headers":null,"data":null}"#).await;
-    let d = sim.state().wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3)).await.unwrap();
+    c.ack(&frames[0], br#"{"code":200,"headers":null,"data":null}"#)
+        .await;
+    let d = sim
+        .state()
+        .wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3))
+        .await
+        .unwrap();
     assert_eq!(d.status, DeliveryStatus::Acked);
     assert_eq!(d.attempts.len(), 2);
     assert_eq!(d.attempts[0].outcome, Outcome::Timeout);
@@ -132,19 +169,40 @@ async fn a_500_ack_counts_as_failed_and_exhausts_the_schedule() {
         let (frames, _) = c.event(3000).await.expect("an attempt");
         c.ack(&frames[0], br#"{"code":500}"#).await;
     }
-    let d = sim.state().wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3)).await.unwrap();
+    let d = sim
+        .state()
+        .wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3))
+        .await
+        .unwrap();
     assert_eq!(d.status, DeliveryStatus::Failed);
-    assert_eq!(d.attempts.len(), 3, "one attempt plus the two scheduled retries");
+    assert_eq!(
+        d.attempts.len(),
+        3,
+        "one attempt plus the two scheduled retries"
+    );
 }
 
 #[tokio::test]
 async fn each_event_goes_to_exactly_one_of_several_connections() {
     let sim = sim().await;
-    let mut clients = vec![RawClient::connect(&sim).await, RawClient::connect(&sim).await, RawClient::connect(&sim).await];
-    assert!(sim.state().wait_connections(APP_ID, 3, Duration::from_secs(2)).await);
+    let mut clients = vec![
+        RawClient::connect(&sim).await,
+        RawClient::connect(&sim).await,
+        RawClient::connect(&sim).await,
+    ];
+    assert!(
+        sim.state()
+            .wait_connections(APP_ID, 3, Duration::from_secs(2))
+            .await
+    );
     let mut ids = Vec::new();
     for _ in 0..12 {
-        ids.push(sim.state().user_sends(APP_ID, hello("oc_room1")).unwrap().event_id);
+        ids.push(
+            sim.state()
+                .user_sends(APP_ID, hello("oc_room1"))
+                .unwrap()
+                .event_id,
+        );
     }
     // Every client ACKs at once, so nothing is redelivered and each delivery is counted once.
     let tasks: Vec<_> = clients
@@ -170,14 +228,25 @@ async fn each_event_goes_to_exactly_one_of_several_connections() {
         }
     }
     for id in &ids {
-        assert_eq!(seen.get(id), Some(&1), "event {id} must reach exactly one connection");
+        assert_eq!(
+            seen.get(id),
+            Some(&1),
+            "event {id} must reach exactly one connection"
+        );
     }
-    assert!(per_client.iter().filter(|n| **n > 0).count() > 1, "events are spread: {per_client:?}");
+    assert!(
+        per_client.iter().filter(|n| **n > 0).count() > 1,
+        "events are spread: {per_client:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_connection_over_the_limit_is_refused_with_514() {
-    let sim = sim_with(lark_sim::SimConfig { max_connections: 2, ..quick_config() }).await;
+    let sim = sim_with(lark_sim::SimConfig {
+        max_connections: 2,
+        ..quick_config()
+    })
+    .await;
     let _a = RawClient::connect(&sim).await;
     let _b = RawClient::connect(&sim).await;
     match RawClient::try_connect(&sim).await {
@@ -197,7 +266,11 @@ async fn the_connection_over_the_limit_is_refused_with_514() {
 async fn dropped_connections_close_and_events_wait_for_a_new_one() {
     let sim = sim().await;
     let mut c = RawClient::connect(&sim).await;
-    assert!(sim.state().wait_connections(APP_ID, 1, Duration::from_secs(2)).await);
+    assert!(
+        sim.state()
+            .wait_connections(APP_ID, 1, Duration::from_secs(2))
+            .await
+    );
     assert_eq!(sim.state().drop_connections(APP_ID).unwrap(), 1);
     assert!(c.frame(2000).await.is_none(), "the socket ends");
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -215,12 +288,23 @@ async fn dropped_connections_close_and_events_wait_for_a_new_one() {
 async fn a_silent_connection_answers_no_ping_and_carries_no_event() {
     let sim = sim().await;
     let mut c = RawClient::connect(&sim).await;
-    assert!(sim.state().wait_connections(APP_ID, 1, Duration::from_secs(2)).await);
+    assert!(
+        sim.state()
+            .wait_connections(APP_ID, 1, Duration::from_secs(2))
+            .await
+    );
     sim.state().set_silent(APP_ID, true).unwrap();
     c.send(&Frame::ping(c.service_id)).await;
     let injected = sim.state().user_sends(APP_ID, hello("oc_room1")).unwrap();
-    assert!(c.frame(1500).await.is_none(), "no pong and no event on a silent connection");
-    assert_eq!(sim.state().connection_count(APP_ID), 1, "the socket stays open");
+    assert!(
+        c.frame(1500).await.is_none(),
+        "no pong and no event on a silent connection"
+    );
+    assert_eq!(
+        sim.state().connection_count(APP_ID),
+        1,
+        "the socket stays open"
+    );
 
     // A fresh connection is healthy and gets the redelivery.
     drop(c);
@@ -256,7 +340,11 @@ async fn withheld_acks_cause_redelivery() {
     assert_eq!(again["header"]["event_id"], injected.event_id.as_str());
     sim.state().withhold_acks(APP_ID, false).unwrap();
     c.ack(&frames[0], br#"{"code":200}"#).await;
-    let d = sim.state().wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3)).await.unwrap();
+    let d = sim
+        .state()
+        .wait_delivery(APP_ID, &injected.event_id, Duration::from_secs(3))
+        .await
+        .unwrap();
     assert_eq!(d.status, DeliveryStatus::Acked);
     assert_eq!(d.attempts[0].outcome, Outcome::Timeout);
 }
@@ -266,9 +354,17 @@ async fn text_messages_and_malformed_frames_are_ignored() {
     use futures::SinkExt;
     let sim = sim().await;
     let mut c = RawClient::connect(&sim).await;
-    c.ws.send(tokio_tungstenite::tungstenite::Message::Text("hello".into())).await.unwrap();
+    c.ws.send(tokio_tungstenite::tungstenite::Message::Text(
+        "hello".into(),
+    ))
+    .await
+    .unwrap();
     // SeqID and LogID only: service and method are missing.
-    c.ws.send(tokio_tungstenite::tungstenite::Message::Binary(vec![0x08, 0x01, 0x10, 0x02].into())).await.unwrap();
+    c.ws.send(tokio_tungstenite::tungstenite::Message::Binary(
+        vec![0x08, 0x01, 0x10, 0x02].into(),
+    ))
+    .await
+    .unwrap();
     c.send(&Frame::ping(c.service_id)).await;
     let pong = c.frame(2000).await.expect("still answering");
     assert_eq!(pong.kind(), Some("pong"));
@@ -291,8 +387,13 @@ async fn card_action_returns_the_ack_data() {
     let (frames, ev) = c.event(3000).await.unwrap();
     assert_eq!(ev["header"]["event_type"], "card.action.trigger");
     assert_eq!(ev["event"]["action"]["value"]["choice"], "yes");
-    assert_eq!(ev["event"]["context"]["open_message_id"], sent.message_id.as_str());
-    let ack = lark::ws::AckPayload::with_data(br#"{"toast":{"type":"success","content":"done"}}"#.to_vec());
+    assert_eq!(
+        ev["event"]["context"]["open_message_id"],
+        sent.message_id.as_str()
+    );
+    let ack = lark::ws::AckPayload::with_data(
+        br#"{"toast":{"type":"success","content":"done"}}"#.to_vec(),
+    );
     c.ack(&frames[0], &ack.to_json()).await;
     let out = task.await.unwrap().unwrap();
     assert_eq!(out.response.unwrap()["toast"]["content"], "done");

@@ -9,7 +9,10 @@ mod support;
 use std::time::Duration;
 
 use common::Peer;
-use lark_sim::{AppSpec, CardAction, ChatMode, DeliveryStatus, Person, RedeliveryPolicy, SeedChat, SimConfig, UserMessage};
+use lark_sim::{
+    AppSpec, CardAction, ChatMode, DeliveryStatus, Person, RedeliveryPolicy, SeedChat, SimConfig,
+    UserMessage,
+};
 use serde_json::{Value, json};
 use support::*;
 
@@ -17,7 +20,10 @@ fn fidelity_config() -> SimConfig {
     SimConfig {
         // Small enough that the long message below is split across several frames.
         fragment_size: 1500,
-        redelivery: RedeliveryPolicy { ack_timeout: Duration::from_secs(3), schedule: vec![Duration::from_millis(500)] },
+        redelivery: RedeliveryPolicy {
+            ack_timeout: Duration::from_secs(3),
+            schedule: vec![Duration::from_millis(500)],
+        },
         ..quick_config()
     }
 }
@@ -35,30 +41,68 @@ async fn next_kind(peer: &mut Peer, want: &str) -> Value {
 
 async fn run_ws(sim: &lark_sim::Sim, mut peer: Peer, toast: &str) {
     let state = sim.state().clone();
-    assert!(state.wait_connections(APP_ID, 1, Duration::from_secs(15)).await, "the SDK connects");
+    assert!(
+        state
+            .wait_connections(APP_ID, 1, Duration::from_secs(15))
+            .await,
+        "the SDK connects"
+    );
 
-    let short = state.user_sends(APP_ID, UserMessage::text("oc_fidelity", Person::new("ou_alice", "Alice"), "hello sdk")).unwrap();
+    let short = state
+        .user_sends(
+            APP_ID,
+            UserMessage::text("oc_fidelity", Person::new("ou_alice", "Alice"), "hello sdk"),
+        )
+        .unwrap();
     let got = next_kind(&mut peer, "message").await;
     assert_eq!(got["event_id"], short.event_id.as_str());
     assert_eq!(got["message_id"], short.message_id.as_str());
     assert_eq!(got["text"], "hello sdk");
 
     let long_text = "long ".repeat(400);
-    let long = state.user_sends(APP_ID, UserMessage::text("oc_fidelity", Person::new("ou_alice", "Alice"), &long_text)).unwrap();
+    let long = state
+        .user_sends(
+            APP_ID,
+            UserMessage::text("oc_fidelity", Person::new("ou_alice", "Alice"), &long_text),
+        )
+        .unwrap();
     let got = next_kind(&mut peer, "message").await;
     assert_eq!(got["event_id"], long.event_id.as_str());
-    assert_eq!(got["text"], long_text.as_str(), "the SDK reassembled the fragments");
+    assert_eq!(
+        got["text"],
+        long_text.as_str(),
+        "the SDK reassembled the fragments"
+    );
 
     let card = state
-        .card_action(APP_ID, CardAction { message_id: short.message_id.clone(), user: Person::new("ou_alice", "Alice"), action: json!({"value": {"pick": "a"}}) })
+        .card_action(
+            APP_ID,
+            CardAction {
+                message_id: short.message_id.clone(),
+                user: Person::new("ou_alice", "Alice"),
+                action: json!({"value": {"pick": "a"}}),
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(card.response.expect("the SDK answered the callback")["toast"]["content"], toast);
+    assert_eq!(
+        card.response.expect("the SDK answered the callback")["toast"]["content"],
+        toast
+    );
 
     for (id, fragmented) in [(&short.event_id, false), (&long.event_id, true)] {
-        let d = state.wait_delivery(APP_ID, id, Duration::from_secs(5)).await.unwrap();
+        let d = state
+            .wait_delivery(APP_ID, id, Duration::from_secs(5))
+            .await
+            .unwrap();
         assert_eq!(d.status, DeliveryStatus::Acked, "{d:?}");
-        assert!(matches!(d.attempts[0].outcome, lark_sim::Outcome::Acked { code: 200, .. }), "{d:?}");
+        assert!(
+            matches!(
+                d.attempts[0].outcome,
+                lark_sim::Outcome::Acked { code: 200, .. }
+            ),
+            "{d:?}"
+        );
         assert_eq!(d.attempts[0].frames > 1, fragmented);
     }
     // Past the ACK timeout and the retry wait, still one attempt each: nothing was redelivered.
@@ -71,9 +115,22 @@ async fn run_ws(sim: &lark_sim::Sim, mut peer: Peer, toast: &str) {
 async fn run_rest(sim: &lark_sim::Sim, script: fn(&[&str]) -> Peer) {
     let state = sim.state();
     let chat = state
-        .seed_chat(APP_ID, SeedChat { name: "SDK".into(), chat_mode: ChatMode::Group, members: vec![Person::new("ou_alice", "Alice")], ..Default::default() })
+        .seed_chat(
+            APP_ID,
+            SeedChat {
+                name: "SDK".into(),
+                chat_mode: ChatMode::Group,
+                members: vec![Person::new("ou_alice", "Alice")],
+                ..Default::default()
+            },
+        )
         .unwrap();
-    let user = state.user_sends(APP_ID, UserMessage::text(&chat, Person::new("ou_alice", "Alice"), "question")).unwrap();
+    let user = state
+        .user_sends(
+            APP_ID,
+            UserMessage::text(&chat, Person::new("ou_alice", "Alice"), "question"),
+        )
+        .unwrap();
     let mut peer = script(&[sim.base_url(), APP_ID, SECRET, &chat, &user.message_id]);
     let out = peer.json(20).await;
     assert!(out.get("failed").is_none(), "{out}");
@@ -83,31 +140,71 @@ async fn run_rest(sim: &lark_sim::Sim, script: fn(&[&str]) -> Peer) {
     assert!(sent.starts_with("om_"));
     assert_eq!(out["again"], sent, "the same uuid returns the same message");
     assert!(out["thread_id"].as_str().unwrap().starts_with("omt_"));
-    let listed: Vec<&str> = out["listed"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(listed.contains(&sent) && listed.contains(&user.message_id.as_str()), "{listed:?}");
+    let listed: Vec<&str> = out["listed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        listed.contains(&sent) && listed.contains(&user.message_id.as_str()),
+        "{listed:?}"
+    );
     assert_eq!(out["thread_listed"], json!([user.message_id, out["reply"]]));
     assert!(out["image_key"].as_str().unwrap().starts_with("img_"));
 
     let messages = state.chat_messages(APP_ID, &chat).unwrap();
     let recalled = messages.iter().find(|m| m["message_id"] == sent).unwrap();
     assert_eq!(recalled["deleted"], true);
-    assert_eq!(messages.iter().filter(|m| m["sender"]["sender_type"] == "app").count(), 2, "one send (deduplicated) and one reply");
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m["sender"]["sender_type"] == "app")
+            .count(),
+        2,
+        "one send (deduplicated) and one reply"
+    );
     let calls = state.calls(APP_ID);
-    assert!(calls.iter().any(|c| c.path.ends_with("tenant_access_token/internal") && c.code == Some(0)));
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.path.ends_with("tenant_access_token/internal") && c.code == Some(0))
+    );
     assert!(calls.iter().all(|c| c.status == 200), "{calls:?}");
 }
 
 async fn run_webhook(sim: &lark_sim::Sim, mut peer: Peer, path: &str) {
     const HOOK: &str = "cli_d1b2c3d4e5f60711";
-    let port = peer.json(15).await["port"].as_u64().expect("the peer prints its port");
+    let port = peer.json(15).await["port"]
+        .as_u64()
+        .expect("the peer prints its port");
     let url = format!("http://127.0.0.1:{port}{path}");
-    sim.state().add_app(AppSpec::webhook(HOOK, "s", &url, Some("sdk-encrypt-key"), Some("sdk-verify-token")));
-    sim.state().verify_webhook(HOOK).await.expect("the SDK answers the url_verification challenge");
-    let sent = sim.state().user_sends(HOOK, UserMessage::text("oc_hook", Person::new("ou_bob", "Bob"), "pushed")).unwrap();
+    sim.state().add_app(AppSpec::webhook(
+        HOOK,
+        "s",
+        &url,
+        Some("sdk-encrypt-key"),
+        Some("sdk-verify-token"),
+    ));
+    sim.state()
+        .verify_webhook(HOOK)
+        .await
+        .expect("the SDK answers the url_verification challenge");
+    let sent = sim
+        .state()
+        .user_sends(
+            HOOK,
+            UserMessage::text("oc_hook", Person::new("ou_bob", "Bob"), "pushed"),
+        )
+        .unwrap();
     let got = next_kind(&mut peer, "message").await;
     assert_eq!(got["event_id"], sent.event_id.as_str());
     assert_eq!(got["text"], "pushed");
-    let d = sim.state().wait_delivery(HOOK, &sent.event_id, Duration::from_secs(5)).await.unwrap();
+    let d = sim
+        .state()
+        .wait_delivery(HOOK, &sent.event_id, Duration::from_secs(5))
+        .await
+        .unwrap();
     assert_eq!(d.status, DeliveryStatus::Acked, "{d:?}");
 }
 

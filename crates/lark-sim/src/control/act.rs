@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction};
+use super::{
+    CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction,
+};
 use crate::delivery::{self, DispatchCtx};
 use crate::events;
 use crate::ids;
@@ -14,17 +16,32 @@ use crate::state::{App, SimState};
 
 impl SimState {
     pub(crate) fn app_or_err(&self, app_id: &str) -> Result<Arc<App>, SimError> {
-        self.app(app_id).ok_or_else(|| SimError::UnknownApp(app_id.to_owned()))
+        self.app(app_id)
+            .ok_or_else(|| SimError::UnknownApp(app_id.to_owned()))
     }
 
-    fn start_delivery(&self, app: &Arc<App>, event_type: &str, event_id: String, body: Value, redeliver: bool) -> tokio::sync::oneshot::Receiver<Option<Value>> {
+    fn start_delivery(
+        &self,
+        app: &Arc<App>,
+        event_type: &str,
+        event_id: String,
+        body: Value,
+        redeliver: bool,
+    ) -> tokio::sync::oneshot::Receiver<Option<Value>> {
         let ctx: DispatchCtx = self.dispatch_ctx();
-        delivery::dispatch(ctx, app.clone(), event_id, event_type.to_owned(), body, redeliver)
+        delivery::dispatch(
+            ctx,
+            app.clone(),
+            event_id,
+            event_type.to_owned(),
+            body,
+            redeliver,
+        )
     }
 
     fn emit(&self, app: &Arc<App>, event_type: &str, event: Value) -> String {
         let (event_id, body) = events::envelope(app, event_type, event);
-        let _ = self.start_delivery(app, event_type, event_id.clone(), body, true);
+        drop(self.start_delivery(app, event_type, event_id.clone(), body, true));
         event_id
     }
 
@@ -38,9 +55,15 @@ impl SimState {
             }
             store.ensure_user(&m.open_id, Some(&m.name));
         }
-        let chat_id = seed.chat_id.filter(|c| !c.is_empty()).unwrap_or_else(ids::chat_id);
+        let chat_id = seed
+            .chat_id
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(ids::chat_id);
         let name = if seed.name.is_empty() && seed.chat_mode == ChatMode::P2p {
-            seed.members.first().map(|m| m.name.clone()).unwrap_or_default()
+            seed.members
+                .first()
+                .map(|m| m.name.clone())
+                .unwrap_or_default()
         } else {
             seed.name
         };
@@ -86,28 +109,44 @@ impl SimState {
                     });
                     id.to_owned()
                 }
-                None if matches!(msg.chat_type.as_deref(), None | Some("p2p")) => store.p2p_chat_with(&sender.open_id),
+                None if matches!(msg.chat_type.as_deref(), None | Some("p2p")) => {
+                    store.p2p_chat_with(&sender.open_id)
+                }
                 None => return Err(SimError::Invalid("chat_id is required outside p2p".into())),
             };
-            let chat = store.chats.get_mut(&chat_id).ok_or_else(|| SimError::UnknownChat(chat_id.clone()))?;
+            let chat = store
+                .chats
+                .get_mut(&chat_id)
+                .ok_or_else(|| SimError::UnknownChat(chat_id.clone()))?;
             if !chat.members.contains(&sender.open_id) {
                 chat.members.push(sender.open_id.clone());
             }
             let mode = chat.mode;
-            let chat_type = msg.chat_type.clone().unwrap_or_else(|| mode.event_chat_type().to_owned());
+            let chat_type = msg
+                .chat_type
+                .clone()
+                .unwrap_or_else(|| mode.event_chat_type().to_owned());
 
             // Mentions: the bot first when mentioned, then the listed users.
             let mut mention_ids: Vec<(Mention, Value)> = Vec::new();
             if msg.mention_bot {
                 mention_ids.push((
-                    Mention { key: String::new(), open_id: app.bot_open_id.clone(), name: app.bot_name.clone() },
+                    Mention {
+                        key: String::new(),
+                        open_id: app.bot_open_id.clone(),
+                        name: app.bot_name.clone(),
+                    },
                     events::bot_ids(&app),
                 ));
             }
             for p in &msg.mentions {
                 let u = store.ensure_user(&p.open_id, Some(&p.name));
                 mention_ids.push((
-                    Mention { key: String::new(), open_id: u.open_id.clone(), name: u.name.clone() },
+                    Mention {
+                        key: String::new(),
+                        open_id: u.open_id.clone(),
+                        name: u.name.clone(),
+                    },
                     events::user_ids(&u),
                 ));
             }
@@ -119,7 +158,8 @@ impl SimState {
                     let text = if mention_ids.is_empty() || text.contains("@_user_") {
                         text.clone()
                     } else {
-                        let keys: Vec<&str> = mention_ids.iter().map(|(m, _)| m.key.as_str()).collect();
+                        let keys: Vec<&str> =
+                            mention_ids.iter().map(|(m, _)| m.key.as_str()).collect();
                         format!("{} {text}", keys.join(" "))
                     };
                     ("text".to_owned(), json!({ "text": text }).to_string())
@@ -128,11 +168,19 @@ impl SimState {
                     let content = match &msg.content {
                         Some(Value::String(s)) => s.clone(),
                         Some(v) => v.to_string(),
-                        None => return Err(SimError::Invalid("content is required with message_type".into())),
+                        None => {
+                            return Err(SimError::Invalid(
+                                "content is required with message_type".into(),
+                            ));
+                        }
                     };
                     (t.clone(), content)
                 }
-                (None, None) => return Err(SimError::Invalid("text or message_type + content is required".into())),
+                (None, None) => {
+                    return Err(SimError::Invalid(
+                        "text or message_type + content is required".into(),
+                    ));
+                }
             };
 
             // Threading: a reply inherits its parent's root and thread; a top-level message in a
@@ -140,7 +188,9 @@ impl SimState {
             let mut root_id = msg.root_id.clone();
             let mut thread_id = msg.thread_id.clone();
             if let Some(pid) = &msg.parent_id {
-                let parent = store.message(pid).ok_or_else(|| SimError::UnknownMessage(pid.clone()))?;
+                let parent = store
+                    .message(pid)
+                    .ok_or_else(|| SimError::UnknownMessage(pid.clone()))?;
                 if root_id.is_none() {
                     root_id = Some(parent.root_id.clone().unwrap_or(parent.message_id.clone()));
                 }
@@ -183,7 +233,10 @@ impl SimState {
         };
         let event = events::message_received(&app, &sender, &message, &chat_type, &mention_ids);
         let event_id = self.emit(&app, "im.message.receive_v1", event);
-        Ok(Injected { event_id, message_id: message.message_id })
+        Ok(Injected {
+            event_id,
+            message_id: message.message_id,
+        })
     }
 
     /// A user adds (or with `action: "deleted"` removes) a reaction; returns the event id.
@@ -194,9 +247,12 @@ impl SimState {
             let mut store = app.im.lock().expect("im lock");
             let user = store.ensure_user(&r.user.open_id, Some(&r.user.name));
             let at = store.tick();
-            let m = store.message_mut(&r.message_id).ok_or_else(|| SimError::UnknownMessage(r.message_id.clone()))?;
+            let m = store
+                .message_mut(&r.message_id)
+                .ok_or_else(|| SimError::UnknownMessage(r.message_id.clone()))?;
             if deleted {
-                m.reactions.retain(|x| !(x.operator_id == user.open_id && x.emoji_type == r.emoji_type));
+                m.reactions
+                    .retain(|x| !(x.operator_id == user.open_id && x.emoji_type == r.emoji_type));
             } else {
                 m.reactions.push(Reaction {
                     reaction_id: ids::reaction_id(),
@@ -208,12 +264,25 @@ impl SimState {
             }
             (user, at)
         };
-        let event_type = if deleted { "im.message.reaction.deleted_v1" } else { "im.message.reaction.created_v1" };
-        Ok(self.emit(&app, event_type, events::reaction(&user, &r.message_id, &r.emoji_type, at)))
+        let event_type = if deleted {
+            "im.message.reaction.deleted_v1"
+        } else {
+            "im.message.reaction.created_v1"
+        };
+        Ok(self.emit(
+            &app,
+            event_type,
+            events::reaction(&user, &r.message_id, &r.emoji_type, at),
+        ))
     }
 
     /// `operator` adds the bot to a chat (created as a group when unknown); returns the event id.
-    pub fn bot_added(&self, app_id: &str, chat_id: &str, operator: Person) -> Result<String, SimError> {
+    pub fn bot_added(
+        &self,
+        app_id: &str,
+        chat_id: &str,
+        operator: Person,
+    ) -> Result<String, SimError> {
         let app = self.app_or_err(app_id)?;
         let (user, name) = {
             let mut store = app.im.lock().expect("im lock");
@@ -230,10 +299,18 @@ impl SimState {
                     created_ms,
                 });
             }
-            let name = store.chats.get(chat_id).map(|c| c.name.clone()).unwrap_or_default();
+            let name = store
+                .chats
+                .get(chat_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
             (user, name)
         };
-        Ok(self.emit(&app, "im.chat.member.bot.added_v1", events::bot_added(&app, &user, chat_id, &name)))
+        Ok(self.emit(
+            &app,
+            "im.chat.member.bot.added_v1",
+            events::bot_added(&app, &user, chat_id, &name),
+        ))
     }
 
     /// A user opens their p2p chat with the bot; returns the event id.
@@ -250,7 +327,12 @@ impl SimState {
     }
 
     /// A user reads messages; returns the event id.
-    pub fn message_read(&self, app_id: &str, reader: Person, message_ids: Vec<String>) -> Result<String, SimError> {
+    pub fn message_read(
+        &self,
+        app_id: &str,
+        reader: Person,
+        message_ids: Vec<String>,
+    ) -> Result<String, SimError> {
         let app = self.app_or_err(app_id)?;
         let event = {
             let mut store = app.im.lock().expect("im lock");
@@ -272,7 +354,11 @@ impl SimState {
                 .message(&a.message_id)
                 .map(|m| m.chat_id.clone())
                 .ok_or_else(|| SimError::UnknownMessage(a.message_id.clone()))?;
-            let mut action = if a.action.is_object() { a.action.clone() } else { json!({ "value": a.action }) };
+            let mut action = if a.action.is_object() {
+                a.action.clone()
+            } else {
+                json!({ "value": a.action })
+            };
             if action.get("tag").is_none() {
                 action["tag"] = json!("button");
             }
@@ -285,7 +371,12 @@ impl SimState {
     }
 
     /// Delivers any event body in a schema 2.0 envelope (`event_type` in its header).
-    pub fn inject_event(&self, app_id: &str, event_type: &str, event: Value) -> Result<String, SimError> {
+    pub fn inject_event(
+        &self,
+        app_id: &str,
+        event_type: &str,
+        event: Value,
+    ) -> Result<String, SimError> {
         let app = self.app_or_err(app_id)?;
         Ok(self.emit(&app, event_type, event))
     }
@@ -306,18 +397,33 @@ impl SimState {
             .and_then(Value::as_str)
             .unwrap_or("unknown")
             .to_owned();
-        let _ = self.start_delivery(&app, &event_type, event_id.clone(), body, true);
+        drop(self.start_delivery(&app, &event_type, event_id.clone(), body, true));
         Ok(event_id)
     }
 
     /// Stores an image or file as a user upload (for user messages that carry media); returns
     /// the `img_...` / `file_...` key.
-    pub fn upload_resource(&self, app_id: &str, image: bool, name: &str, bytes: Vec<u8>) -> Result<String, SimError> {
+    pub fn upload_resource(
+        &self,
+        app_id: &str,
+        image: bool,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, SimError> {
         let app = self.app_or_err(app_id)?;
-        let (key, kind) = if image { (ids::image_key(), ResourceKind::Image) } else { (ids::file_key(), ResourceKind::File) };
+        let (key, kind) = if image {
+            (ids::image_key(), ResourceKind::Image)
+        } else {
+            (ids::file_key(), ResourceKind::File)
+        };
         app.im.lock().expect("im lock").resources.insert(
             key.clone(),
-            Resource { kind, name: name.to_owned(), file_type: "stream".into(), bytes: bytes.into() },
+            Resource {
+                kind,
+                name: name.to_owned(),
+                file_type: "stream".into(),
+                bytes: bytes.into(),
+            },
         );
         Ok(key)
     }
@@ -325,6 +431,8 @@ impl SimState {
     /// Sends the url_verification challenge to a webhook app now.
     pub async fn verify_webhook(&self, app_id: &str) -> Result<(), SimError> {
         let app = self.app_or_err(app_id)?;
-        delivery::webhook::verify(&self.dispatch_ctx(), &app).await.map_err(SimError::Webhook)
+        delivery::webhook::verify(&self.dispatch_ctx(), &app)
+            .await
+            .map_err(SimError::Webhook)
     }
 }

@@ -36,7 +36,12 @@ impl SimState {
 
     /// Waits until the event is acknowledged or has failed every attempt (or `timeout` passes),
     /// and returns its record.
-    pub async fn wait_delivery(&self, app_id: &str, event_id: &str, timeout: Duration) -> Result<DeliveryRecord, SimError> {
+    pub async fn wait_delivery(
+        &self,
+        app_id: &str,
+        event_id: &str,
+        timeout: Duration,
+    ) -> Result<DeliveryRecord, SimError> {
         let app = self.app_or_err(app_id)?;
         delivery::wait_settled(&app.runtime, event_id, timeout)
             .await
@@ -56,17 +61,26 @@ impl SimState {
 
     /// Every API call, whatever app it was for.
     pub fn all_calls(&self) -> Vec<CallRecord> {
-        self.calls.lock().expect("calls lock").iter().cloned().collect()
+        self.calls
+            .lock()
+            .expect("calls lock")
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Open long connections of the app.
     pub fn connection_count(&self, app_id: &str) -> usize {
-        self.app(app_id).map(|a| delivery::connection_count(&a.runtime)).unwrap_or(0)
+        self.app(app_id)
+            .map(|a| delivery::connection_count(&a.runtime))
+            .unwrap_or(0)
     }
 
     /// Waits until the app has at least `n` open connections; false on timeout.
     pub async fn wait_connections(&self, app_id: &str, n: usize, timeout: Duration) -> bool {
-        let Some(app) = self.app(app_id) else { return false };
+        let Some(app) = self.app(app_id) else {
+            return false;
+        };
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let notified = app.runtime.conns_changed.notified();
@@ -111,14 +125,20 @@ impl SimState {
 
     /// Ignores every ACK from now on (events time out and are redelivered), or stops ignoring.
     pub fn withhold_acks(&self, app_id: &str, withhold: bool) -> Result<(), SimError> {
-        self.app_or_err(app_id)?.runtime.withhold_acks.store(withhold, Ordering::Relaxed);
+        self.app_or_err(app_id)?
+            .runtime
+            .withhold_acks
+            .store(withhold, Ordering::Relaxed);
         Ok(())
     }
 
     /// Acts on ACKs only after `delay` (longer than the ACK timeout means redelivery).
     pub fn delay_acks(&self, app_id: &str, delay: Duration) -> Result<(), SimError> {
         let ms = delay.as_millis().min(u64::MAX as u128) as u64;
-        self.app_or_err(app_id)?.runtime.ack_delay_ms.store(ms, Ordering::Relaxed);
+        self.app_or_err(app_id)?
+            .runtime
+            .ack_delay_ms
+            .store(ms, Ordering::Relaxed);
         Ok(())
     }
 

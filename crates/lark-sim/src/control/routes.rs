@@ -30,7 +30,10 @@ pub fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/_sim/apps", post(create_app).get(list_apps))
         .route("/_sim/apps/{app_id}/chats", post(seed_chat))
-        .route("/_sim/apps/{app_id}/chats/{chat_id}/messages", get(chat_messages))
+        .route(
+            "/_sim/apps/{app_id}/chats/{chat_id}/messages",
+            get(chat_messages),
+        )
         .route("/_sim/apps/{app_id}/messages", post(user_sends))
         .route("/_sim/apps/{app_id}/reactions", post(user_reacts))
         .route("/_sim/apps/{app_id}/bot_added", post(bot_added))
@@ -42,7 +45,10 @@ pub fn routes() -> Router<Arc<SimState>> {
         .route("/_sim/apps/{app_id}/deliveries", get(deliveries))
         .route("/_sim/apps/{app_id}/calls", get(calls))
         .route("/_sim/apps/{app_id}/connections", get(connections))
-        .route("/_sim/apps/{app_id}/faults/drop_connections", post(drop_connections))
+        .route(
+            "/_sim/apps/{app_id}/faults/drop_connections",
+            post(drop_connections),
+        )
         .route("/_sim/apps/{app_id}/faults/silent", post(silent))
         .route("/_sim/apps/{app_id}/faults/acks", post(acks))
         .route("/_sim/faults/fail_next", post(fail_next))
@@ -53,7 +59,9 @@ async fn create_app(State(s): St, b: bytes::Bytes) -> Response {
     reply((|| {
         let spec: AppSpec = body(&b)?;
         if spec.app_id.is_empty() || spec.app_secret.is_empty() {
-            return Err(SimError::Invalid("app_id and app_secret are required".into()));
+            return Err(SimError::Invalid(
+                "app_id and app_secret are required".into(),
+            ));
         }
         if spec.mode == crate::DeliveryMode::Webhook && spec.webhook_url.is_none() {
             return Err(SimError::Invalid("webhook mode needs webhook_url".into()));
@@ -77,19 +85,34 @@ async fn list_apps(State(s): St) -> Response {
 }
 
 async fn seed_chat(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<SeedChat>(&b).and_then(|seed| s.seed_chat(&app_id, seed)).map(|id| json!({ "chat_id": id })))
+    reply(
+        body::<SeedChat>(&b)
+            .and_then(|seed| s.seed_chat(&app_id, seed))
+            .map(|id| json!({ "chat_id": id })),
+    )
 }
 
 async fn chat_messages(State(s): St, Path((app_id, chat_id)): Path<(String, String)>) -> Response {
-    reply(s.chat_messages(&app_id, &chat_id).map(|items| json!({ "items": items })))
+    reply(
+        s.chat_messages(&app_id, &chat_id)
+            .map(|items| json!({ "items": items })),
+    )
 }
 
 async fn user_sends(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<UserMessage>(&b).and_then(|m| s.user_sends(&app_id, m)).map(|i| json!(i)))
+    reply(
+        body::<UserMessage>(&b)
+            .and_then(|m| s.user_sends(&app_id, m))
+            .map(|i| json!(i)),
+    )
 }
 
 async fn user_reacts(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<UserReaction>(&b).and_then(|r| s.user_reacts(&app_id, r)).map(|id| json!({ "event_id": id })))
+    reply(
+        body::<UserReaction>(&b)
+            .and_then(|r| s.user_reacts(&app_id, r))
+            .map(|id| json!({ "event_id": id })),
+    )
 }
 
 #[derive(Deserialize)]
@@ -99,7 +122,11 @@ struct BotAdded {
 }
 
 async fn bot_added(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<BotAdded>(&b).and_then(|r| s.bot_added(&app_id, &r.chat_id, r.operator)).map(|id| json!({ "event_id": id })))
+    reply(
+        body::<BotAdded>(&b)
+            .and_then(|r| s.bot_added(&app_id, &r.chat_id, r.operator))
+            .map(|id| json!({ "event_id": id })),
+    )
 }
 
 #[derive(Deserialize)]
@@ -108,7 +135,11 @@ struct UserOnly {
 }
 
 async fn p2p_entered(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<UserOnly>(&b).and_then(|r| s.p2p_entered(&app_id, r.user)).map(|id| json!({ "event_id": id })))
+    reply(
+        body::<UserOnly>(&b)
+            .and_then(|r| s.p2p_entered(&app_id, r.user))
+            .map(|id| json!({ "event_id": id })),
+    )
 }
 
 #[derive(Deserialize)]
@@ -118,7 +149,11 @@ struct Read {
 }
 
 async fn message_read(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<Read>(&b).and_then(|r| s.message_read(&app_id, r.user, r.message_ids)).map(|id| json!({ "event_id": id })))
+    reply(
+        body::<Read>(&b)
+            .and_then(|r| s.message_read(&app_id, r.user, r.message_ids))
+            .map(|id| json!({ "event_id": id })),
+    )
 }
 
 async fn card_action(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
@@ -141,16 +176,25 @@ struct Inject {
 }
 
 async fn inject_event(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<Inject>(&b).and_then(|r| match (r.raw, r.event_type) {
-        (Some(raw), _) => s.inject_raw(&app_id, raw),
-        (None, Some(t)) => s.inject_event(&app_id, &t, r.event),
-        (None, None) => Err(SimError::Invalid("event_type + event, or raw, is required".into())),
-    })
-    .map(|id| json!({ "event_id": id })))
+    reply(
+        body::<Inject>(&b)
+            .and_then(|r| match (r.raw, r.event_type) {
+                (Some(raw), _) => s.inject_raw(&app_id, raw),
+                (None, Some(t)) => s.inject_event(&app_id, &t, r.event),
+                (None, None) => Err(SimError::Invalid(
+                    "event_type + event, or raw, is required".into(),
+                )),
+            })
+            .map(|id| json!({ "event_id": id })),
+    )
 }
 
 async fn verify_webhook(State(s): St, Path(app_id): Path<String>) -> Response {
-    reply(s.verify_webhook(&app_id).await.map(|_| json!({ "verified": true })))
+    reply(
+        s.verify_webhook(&app_id)
+            .await
+            .map(|_| json!({ "verified": true })),
+    )
 }
 
 async fn deliveries(State(s): St, Path(app_id): Path<String>) -> Response {
@@ -158,11 +202,17 @@ async fn deliveries(State(s): St, Path(app_id): Path<String>) -> Response {
 }
 
 async fn calls(State(s): St, Path(app_id): Path<String>) -> Response {
-    reply(s.app_or_err(&app_id).map(|_| json!({ "items": s.calls(&app_id) })))
+    reply(
+        s.app_or_err(&app_id)
+            .map(|_| json!({ "items": s.calls(&app_id) })),
+    )
 }
 
 async fn connections(State(s): St, Path(app_id): Path<String>) -> Response {
-    reply(s.app_or_err(&app_id).map(|_| json!({ "count": s.connection_count(&app_id), "pings": s.pings(&app_id) })))
+    reply(
+        s.app_or_err(&app_id)
+            .map(|_| json!({ "count": s.connection_count(&app_id), "pings": s.pings(&app_id) })),
+    )
 }
 
 async fn drop_connections(State(s): St, Path(app_id): Path<String>) -> Response {
@@ -175,7 +225,11 @@ struct Silent {
 }
 
 async fn silent(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
-    reply(body::<Silent>(&b).and_then(|r| s.set_silent(&app_id, r.silent)).map(|_| json!({})))
+    reply(
+        body::<Silent>(&b)
+            .and_then(|r| s.set_silent(&app_id, r.silent))
+            .map(|_| json!({})),
+    )
 }
 
 #[derive(Deserialize)]

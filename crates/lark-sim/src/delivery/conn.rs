@@ -43,11 +43,7 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub(crate) fn new(
-        id: u64,
-        app_id: String,
-        service_id: i32,
-    ) -> (Conn, mpsc::Receiver<Vec<u8>>) {
+    pub(crate) fn new(id: u64, app_id: String, service_id: i32) -> (Conn, mpsc::Receiver<Vec<u8>>) {
         let (outbox, rx) = mpsc::channel(OUTBOX);
         let conn = Conn {
             id,

@@ -188,9 +188,9 @@ pub fn dispatch(
         } else {
             Vec::new()
         };
-        let mut waits = std::iter::once(Duration::ZERO).chain(schedule);
+        let waits = std::iter::once(Duration::ZERO).chain(schedule);
         let mut answer = None;
-        while let Some(wait) = waits.next() {
+        for wait in waits {
             tokio::time::sleep(wait).await;
             let attempt = attempt_once(&ctx, &app, &plaintext).await;
             let delivered = attempt.outcome.delivered();
@@ -260,7 +260,12 @@ async fn ws_attempt(
         let notified = app.runtime.conns_changed.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let ready: Vec<_> = app.runtime.connections().into_iter().filter(|c| c.ready()).collect();
+        let ready: Vec<_> = app
+            .runtime
+            .connections()
+            .into_iter()
+            .filter(|c| c.ready())
+            .collect();
         if let Some(c) = pick(&ready) {
             break c;
         }
@@ -299,10 +304,10 @@ pub async fn wait_settled(
         let notified = runtime.delivery_changed.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if let Some(r) = runtime.delivery(event_id) {
-            if r.status != DeliveryStatus::Pending {
-                return Some(r);
-            }
+        if let Some(r) = runtime.delivery(event_id)
+            && r.status != DeliveryStatus::Pending
+        {
+            return Some(r);
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {
             return runtime.delivery(event_id);

@@ -87,9 +87,11 @@ pub async fn verify(ctx: &DispatchCtx, app: &Arc<App>) -> Result<(), String> {
     if status != 200 {
         return Err(format!("HTTP {status}: {body}"));
     }
-    let echoed = serde_json::from_str::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("challenge").and_then(Value::as_str).map(str::to_owned));
+    let echoed = serde_json::from_str::<Value>(&body).ok().and_then(|v| {
+        v.get("challenge")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
     if echoed.as_deref() != Some(challenge.as_str()) {
         return Err(format!("the challenge was not echoed: {body}"));
     }
@@ -99,10 +101,10 @@ pub async fn verify(ctx: &DispatchCtx, app: &Arc<App>) -> Result<(), String> {
 
 /// One push attempt of an event, verifying the URL first if it has not been verified yet.
 pub async fn push(ctx: &DispatchCtx, app: &Arc<App>, plaintext: &[u8]) -> Outcome {
-    if !app.runtime.webhook_verified.load(Ordering::Relaxed) {
-        if let Err(reason) = verify(ctx, app).await {
-            return Outcome::VerificationFailed { reason };
-        }
+    if !app.runtime.webhook_verified.load(Ordering::Relaxed)
+        && let Err(reason) = verify(ctx, app).await
+    {
+        return Outcome::VerificationFailed { reason };
     }
     let Some(url) = app.spec.webhook_url.clone() else {
         return Outcome::Error {

@@ -56,7 +56,10 @@ pub async fn info(Tenant(app): Tenant, Path(id): Path<String>) -> ApiResult<Resp
 }
 
 /// `GET /open-apis/im/v1/chats`: the chats the bot is in (p2p chats excluded, as the platform does).
-pub async fn list(Tenant(app): Tenant, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
+pub async fn list(
+    Tenant(app): Tenant,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
     let page = Page::from_query(&q, 100)?;
     let store = app.im.lock().expect("im lock");
     let chats: Vec<&Chat> = store
@@ -85,10 +88,20 @@ pub async fn list(Tenant(app): Tenant, Query(q): Query<HashMap<String, String>>)
 }
 
 /// `GET /open-apis/im/v1/chats/:chat_id/members?member_id_type=&page_size=&page_token=`
-pub async fn members(Tenant(app): Tenant, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
-    let id_type = q.get("member_id_type").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| "open_id".into());
+pub async fn members(
+    Tenant(app): Tenant,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let id_type = q
+        .get("member_id_type")
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "open_id".into());
     if !matches!(id_type.as_str(), "open_id" | "user_id" | "union_id") {
-        return Err(ApiError::invalid_param(format!("member_id_type {id_type} is invalid")));
+        return Err(ApiError::invalid_param(format!(
+            "member_id_type {id_type} is invalid"
+        )));
     }
     let page = Page::from_query(&q, 100)?;
     let store = app.im.lock().expect("im lock");
@@ -106,7 +119,8 @@ pub async fn members(Tenant(app): Tenant, Path(id): Path<String>, Query(q): Quer
             json!({ "member_id_type": id_type, "member_id": member_id, "name": u.name, "tenant_key": app.tenant_key })
         })
         .collect();
-    let mut data = json!({ "items": items, "has_more": has_more, "member_total": chat.members.len() });
+    let mut data =
+        json!({ "items": items, "has_more": has_more, "member_total": chat.members.len() });
     data["page_token"] = json!(token.unwrap_or_default());
     Ok(ok(data))
 }

@@ -23,7 +23,11 @@ const IMAGE_TYPES: &[&str] = &["message", "avatar"];
 const FILE_TYPES: &[&str] = &["opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"];
 
 fn too_large(limit_mb: usize) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, 234006, format!("The file size exceeds the limit ({limit_mb} MB)."))
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        234006,
+        format!("The file size exceeds the limit ({limit_mb} MB)."),
+    )
 }
 
 fn empty_file() -> ApiError {
@@ -37,21 +41,29 @@ struct Form {
 }
 
 async fn read_form(mp: Result<Multipart, MultipartRejection>, file_field: &str) -> ApiResult<Form> {
-    let mut mp = mp.map_err(|e| ApiError::invalid_param(format!("expected a multipart/form-data body: {e}")))?;
-    let mut form = Form { fields: HashMap::new(), file: None };
+    let mut mp = mp.map_err(|e| {
+        ApiError::invalid_param(format!("expected a multipart/form-data body: {e}"))
+    })?;
+    let mut form = Form {
+        fields: HashMap::new(),
+        file: None,
+    };
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(ApiError::invalid_param(format!("malformed multipart body: {e}"))),
+            Err(e) => {
+                return Err(ApiError::invalid_param(format!(
+                    "malformed multipart body: {e}"
+                )));
+            }
         };
         let name = field.name().unwrap_or("").to_owned();
         if name == file_field {
             let file_name = field.file_name().map(str::to_owned);
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::invalid_param(format!("reading {file_field} failed: {e}")))?;
+            let bytes = field.bytes().await.map_err(|e| {
+                ApiError::invalid_param(format!("reading {file_field} failed: {e}"))
+            })?;
             form.file = Some((file_name, bytes));
         } else {
             let text = field.text().await.unwrap_or_default();
@@ -62,11 +74,16 @@ async fn read_form(mp: Result<Multipart, MultipartRejection>, file_field: &str) 
 }
 
 /// `POST /open-apis/im/v1/images` (multipart: `image_type`, `image`) → `{image_key}`
-pub async fn upload_image(Tenant(app): Tenant, mp: Result<Multipart, MultipartRejection>) -> ApiResult<Response> {
+pub async fn upload_image(
+    Tenant(app): Tenant,
+    mp: Result<Multipart, MultipartRejection>,
+) -> ApiResult<Response> {
     let form = read_form(mp, "image").await?;
     let image_type = form.fields.get("image_type").cloned().unwrap_or_default();
     if !IMAGE_TYPES.contains(&image_type.as_str()) {
-        return Err(ApiError::invalid_param("image_type must be message or avatar"));
+        return Err(ApiError::invalid_param(
+            "image_type must be message or avatar",
+        ));
     }
     let (_, bytes) = form.file.ok_or_else(|| missing("image"))?;
     if bytes.is_empty() {
@@ -78,19 +95,34 @@ pub async fn upload_image(Tenant(app): Tenant, mp: Result<Multipart, MultipartRe
     let key = ids::image_key();
     app.im.lock().expect("im lock").resources.insert(
         key.clone(),
-        Resource { kind: ResourceKind::Image, name: format!("{key}.img"), file_type: image_type, bytes },
+        Resource {
+            kind: ResourceKind::Image,
+            name: format!("{key}.img"),
+            file_type: image_type,
+            bytes,
+        },
     );
     Ok(ok(json!({ "image_key": key })))
 }
 
 /// `POST /open-apis/im/v1/files` (multipart: `file_type`, `file_name`, `duration?`, `file`) → `{file_key}`
-pub async fn upload_file(Tenant(app): Tenant, mp: Result<Multipart, MultipartRejection>) -> ApiResult<Response> {
+pub async fn upload_file(
+    Tenant(app): Tenant,
+    mp: Result<Multipart, MultipartRejection>,
+) -> ApiResult<Response> {
     let form = read_form(mp, "file").await?;
     let file_type = form.fields.get("file_type").cloned().unwrap_or_default();
     if !FILE_TYPES.contains(&file_type.as_str()) {
-        return Err(ApiError::invalid_param("file_type must be one of opus, mp4, pdf, doc, xls, ppt, stream"));
+        return Err(ApiError::invalid_param(
+            "file_type must be one of opus, mp4, pdf, doc, xls, ppt, stream",
+        ));
     }
-    let file_name = form.fields.get("file_name").cloned().filter(|s| !s.is_empty()).ok_or_else(|| missing("file_name"))?;
+    let file_name = form
+        .fields
+        .get("file_name")
+        .cloned()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing("file_name"))?;
     let (_, bytes) = form.file.ok_or_else(|| missing("file"))?;
     if bytes.is_empty() {
         return Err(empty_file());
@@ -101,7 +133,12 @@ pub async fn upload_file(Tenant(app): Tenant, mp: Result<Multipart, MultipartRej
     let key = ids::file_key();
     app.im.lock().expect("im lock").resources.insert(
         key.clone(),
-        Resource { kind: ResourceKind::File, name: file_name, file_type, bytes },
+        Resource {
+            kind: ResourceKind::File,
+            name: file_name,
+            file_type,
+            bytes,
+        },
     );
     Ok(ok(json!({ "file_key": key })))
 }
@@ -124,7 +161,10 @@ fn content_type(r: &Resource) -> &'static str {
 /// The bytes of a resource, honouring a single `bytes=` range (206) as the platform does.
 fn serve(r: &Resource, headers: &HeaderMap) -> Response {
     let total = r.bytes.len();
-    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).map(str::trim);
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
     let (status, body, content_range) = match range.and_then(|v| v.strip_prefix("bytes=")) {
         None => (StatusCode::OK, r.bytes.clone(), None),
         Some(spec) => match parse_range(spec, total) {
@@ -144,7 +184,10 @@ fn serve(r: &Resource, headers: &HeaderMap) -> Response {
     };
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(r)));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(r)),
+    );
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if let Some(cr) = content_range.and_then(|c| HeaderValue::from_str(&c).ok()) {
         h.insert(header::CONTENT_RANGE, cr);
@@ -195,7 +238,9 @@ pub async fn download(
         return Err(super::send::gone(&message_id));
     }
     if !m.content.contains(&key) {
-        return Err(ApiError::invalid_param(format!("file_key {key} does not belong to message {message_id}")));
+        return Err(ApiError::invalid_param(format!(
+            "file_key {key} does not belong to message {message_id}"
+        )));
     }
     let r = store
         .resources
@@ -205,7 +250,12 @@ pub async fn download(
     Ok(serve(r, &headers))
 }
 
-fn download_key(app: &crate::state::App, key: &str, kind: ResourceKind, headers: &HeaderMap) -> ApiResult<Response> {
+fn download_key(
+    app: &crate::state::App,
+    key: &str,
+    kind: ResourceKind,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
     let store = app.im.lock().expect("im lock");
     let r = store
         .resources
@@ -216,12 +266,20 @@ fn download_key(app: &crate::state::App, key: &str, kind: ResourceKind, headers:
 }
 
 /// `GET /open-apis/im/v1/images/:image_key` (images the bot uploaded)
-pub async fn download_image(Tenant(app): Tenant, Path(key): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn download_image(
+    Tenant(app): Tenant,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     download_key(&app, &key, ResourceKind::Image, &headers)
 }
 
 /// `GET /open-apis/im/v1/files/:file_key` (files the bot uploaded)
-pub async fn download_file(Tenant(app): Tenant, Path(key): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn download_file(
+    Tenant(app): Tenant,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     download_key(&app, &key, ResourceKind::File, &headers)
 }
 

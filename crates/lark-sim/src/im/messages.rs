@@ -26,7 +26,9 @@ fn not_yours(id: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         230027,
-        format!("The operator is not allowed to change this message, ext=message_id {id} was not sent by this bot"),
+        format!(
+            "The operator is not allowed to change this message, ext=message_id {id} was not sent by this bot"
+        ),
     )
 }
 
@@ -48,22 +50,37 @@ fn parse_secs(q: &HashMap<String, String>, key: &str) -> ApiResult<Option<u64>> 
 }
 
 /// `GET /open-apis/im/v1/messages?container_id_type=chat|thread&container_id=...`
-pub async fn list(Tenant(app): Tenant, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
-    let kind = q.get("container_id_type").filter(|s| !s.is_empty()).ok_or_else(|| missing("container_id_type"))?;
-    let container = q.get("container_id").filter(|s| !s.is_empty()).ok_or_else(|| missing("container_id"))?;
+pub async fn list(
+    Tenant(app): Tenant,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let kind = q
+        .get("container_id_type")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing("container_id_type"))?;
+    let container = q
+        .get("container_id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing("container_id"))?;
     let start = parse_secs(&q, "start_time")?;
     let end = parse_secs(&q, "end_time")?;
     let desc = match q.get("sort_type").map(String::as_str) {
         None | Some("") | Some("ByCreateTimeAsc") => false,
         Some("ByCreateTimeDesc") => true,
-        Some(other) => return Err(ApiError::invalid_param(format!("sort_type {other} is invalid"))),
+        Some(other) => {
+            return Err(ApiError::invalid_param(format!(
+                "sort_type {other} is invalid"
+            )));
+        }
     };
     let page = Page::from_query(&q, 50)?;
     let store = app.im.lock().expect("im lock");
     let in_container: Box<dyn Fn(&Message) -> bool> = match kind.as_str() {
         "chat" => {
             if !store.chats.contains_key(container) {
-                return Err(ApiError::invalid_param(format!("chat_id {container} not found")));
+                return Err(ApiError::invalid_param(format!(
+                    "chat_id {container} not found"
+                )));
             }
             // Replies inside a thread are listed under the thread, not the chat; the root stays.
             Box::new(|m: &Message| {
@@ -71,8 +88,14 @@ pub async fn list(Tenant(app): Tenant, Query(q): Query<HashMap<String, String>>)
             })
         }
         "thread" => {
-            if !store.messages.iter().any(|m| m.thread_id.as_deref() == Some(container)) {
-                return Err(ApiError::invalid_param(format!("thread_id {container} not found")));
+            if !store
+                .messages
+                .iter()
+                .any(|m| m.thread_id.as_deref() == Some(container))
+            {
+                return Err(ApiError::invalid_param(format!(
+                    "thread_id {container} not found"
+                )));
             }
             Box::new(|m: &Message| m.thread_id.as_deref() == Some(container))
         }
@@ -107,7 +130,11 @@ struct EditBody {
     content: String,
 }
 
-fn own_live_message<'a>(app: &App, store: &'a mut super::ImStore, id: &str) -> ApiResult<&'a mut Message> {
+fn own_live_message<'a>(
+    app: &App,
+    store: &'a mut super::ImStore,
+    id: &str,
+) -> ApiResult<&'a mut Message> {
     let m = store.message_mut(id).ok_or_else(|| not_found(id))?;
     if m.deleted {
         return Err(gone(id));
@@ -119,17 +146,26 @@ fn own_live_message<'a>(app: &App, store: &'a mut super::ImStore, id: &str) -> A
 }
 
 /// `PUT /open-apis/im/v1/messages/:message_id`: edit a text or post message.
-pub async fn edit(Tenant(app): Tenant, Path(id): Path<String>, body: bytes::Bytes) -> ApiResult<Response> {
+pub async fn edit(
+    Tenant(app): Tenant,
+    Path(id): Path<String>,
+    body: bytes::Bytes,
+) -> ApiResult<Response> {
     let req: EditBody = json_body(&body)?;
     if !matches!(req.msg_type.as_str(), "text" | "post") {
-        return Err(ApiError::invalid_param("only text and post messages can be edited"));
+        return Err(ApiError::invalid_param(
+            "only text and post messages can be edited",
+        ));
     }
     let mut store = app.im.lock().expect("im lock");
     check_content(&app, &store, &req.msg_type, &req.content)?;
     let now = store.tick();
     let m = own_live_message(&app, &mut store, &id)?;
     if !matches!(m.msg_type.as_str(), "text" | "post") {
-        return Err(ApiError::invalid_param(format!("a {} message cannot be edited", m.msg_type)));
+        return Err(ApiError::invalid_param(format!(
+            "a {} message cannot be edited",
+            m.msg_type
+        )));
     }
     m.msg_type = req.msg_type;
     m.content = req.content;
@@ -144,14 +180,20 @@ struct PatchBody {
 }
 
 /// `PATCH /open-apis/im/v1/messages/:message_id`: replace a card's content.
-pub async fn patch_card(Tenant(app): Tenant, Path(id): Path<String>, body: bytes::Bytes) -> ApiResult<Response> {
+pub async fn patch_card(
+    Tenant(app): Tenant,
+    Path(id): Path<String>,
+    body: bytes::Bytes,
+) -> ApiResult<Response> {
     let req: PatchBody = json_body(&body)?;
     let mut store = app.im.lock().expect("im lock");
     check_content(&app, &store, "interactive", &req.content)?;
     let now = store.tick();
     let m = own_live_message(&app, &mut store, &id)?;
     if m.msg_type != "interactive" {
-        return Err(ApiError::invalid_param("only card (interactive) messages can be patched"));
+        return Err(ApiError::invalid_param(
+            "only card (interactive) messages can be patched",
+        ));
     }
     m.content = req.content;
     m.updated = true;

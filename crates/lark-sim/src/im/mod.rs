@@ -29,7 +29,10 @@ const BODY_LIMIT: usize = 40 * 1024 * 1024;
 
 pub fn routes() -> Router<Arc<SimState>> {
     Router::new()
-        .route("/open-apis/im/v1/messages", post(send::send).get(messages::list))
+        .route(
+            "/open-apis/im/v1/messages",
+            post(send::send).get(messages::list),
+        )
         .route(
             "/open-apis/im/v1/messages/{message_id}",
             get(messages::get)
@@ -37,7 +40,10 @@ pub fn routes() -> Router<Arc<SimState>> {
                 .patch(messages::patch_card)
                 .delete(messages::recall),
         )
-        .route("/open-apis/im/v1/messages/{message_id}/reply", post(send::reply))
+        .route(
+            "/open-apis/im/v1/messages/{message_id}/reply",
+            post(send::reply),
+        )
         .route(
             "/open-apis/im/v1/messages/{message_id}/reactions",
             post(reactions::create).get(reactions::list),
@@ -54,11 +60,20 @@ pub fn routes() -> Router<Arc<SimState>> {
         .route("/open-apis/im/v1/pins/{message_id}", delete(pins::delete))
         .route("/open-apis/im/v1/chats", get(chats::list))
         .route("/open-apis/im/v1/chats/{chat_id}", get(chats::info))
-        .route("/open-apis/im/v1/chats/{chat_id}/members", get(chats::members))
+        .route(
+            "/open-apis/im/v1/chats/{chat_id}/members",
+            get(chats::members),
+        )
         .route("/open-apis/im/v1/images", post(media::upload_image))
-        .route("/open-apis/im/v1/images/{image_key}", get(media::download_image))
+        .route(
+            "/open-apis/im/v1/images/{image_key}",
+            get(media::download_image),
+        )
         .route("/open-apis/im/v1/files", post(media::upload_file))
-        .route("/open-apis/im/v1/files/{file_key}", get(media::download_file))
+        .route(
+            "/open-apis/im/v1/files/{file_key}",
+            get(media::download_file),
+        )
         .route("/open-apis/bot/v3/info", get(chats::bot_info))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
@@ -101,7 +116,9 @@ impl Page {
             None => 20.min(max),
         };
         let offset = match q.get("page_token").filter(|s| !s.is_empty()) {
-            Some(t) => decode_token(t).ok_or_else(|| ApiError::invalid_param("page_token is invalid"))?,
+            Some(t) => {
+                decode_token(t).ok_or_else(|| ApiError::invalid_param("page_token is invalid"))?
+            }
             None => 0,
         };
         Ok(Page { offset, size })
@@ -110,7 +127,10 @@ impl Page {
     /// The page of `items`, whether more follow, and the token for the next page.
     pub fn slice<T: Clone>(&self, items: &[T]) -> (Vec<T>, bool, Option<String>) {
         let end = (self.offset + self.size).min(items.len());
-        let page = items.get(self.offset.min(items.len())..end).unwrap_or(&[]).to_vec();
+        let page = items
+            .get(self.offset.min(items.len())..end)
+            .unwrap_or(&[])
+            .to_vec();
         let has_more = end < items.len();
         (page, has_more, has_more.then(|| encode_token(end)))
     }
@@ -123,6 +143,12 @@ fn encode_token(offset: usize) -> String {
 
 fn decode_token(token: &str) -> Option<usize> {
     use base64::Engine;
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
-    String::from_utf8(raw).ok()?.strip_prefix("offset:")?.parse().ok()
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()?;
+    String::from_utf8(raw)
+        .ok()?
+        .strip_prefix("offset:")?
+        .parse()
+        .ok()
 }

@@ -33,9 +33,9 @@ struct CreateBody {
 pub async fn create(Tenant(app): Tenant, body: bytes::Bytes) -> ApiResult<Response> {
     let req: CreateBody = json_body(&body)?;
     let mut store = app.im.lock().expect("im lock");
-    let m = store
-        .message(&req.message_id)
-        .ok_or_else(|| ApiError::invalid_param(format!("message_id {} not found", req.message_id)))?;
+    let m = store.message(&req.message_id).ok_or_else(|| {
+        ApiError::invalid_param(format!("message_id {} not found", req.message_id))
+    })?;
     if m.deleted {
         return Err(super::send::gone(&req.message_id));
     }
@@ -58,22 +58,35 @@ pub async fn create(Tenant(app): Tenant, body: bytes::Bytes) -> ApiResult<Respon
 pub async fn delete(Tenant(app): Tenant, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = app.im.lock().expect("im lock");
     if store.message(&id).is_none() {
-        return Err(ApiError::invalid_param(format!("message_id {id} not found")));
+        return Err(ApiError::invalid_param(format!(
+            "message_id {id} not found"
+        )));
     }
     let before = store.pins.len();
     store.pins.retain(|p| p.message_id != id);
     if store.pins.len() == before {
-        return Err(ApiError::invalid_param(format!("message {id} is not pinned")));
+        return Err(ApiError::invalid_param(format!(
+            "message {id} is not pinned"
+        )));
     }
     Ok(ok(json!({})))
 }
 
 /// `GET /open-apis/im/v1/pins?chat_id=&start_time=&end_time=&page_size=&page_token=` (ms times)
-pub async fn list(Tenant(app): Tenant, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
-    let chat_id = q.get("chat_id").filter(|s| !s.is_empty()).ok_or_else(|| missing("chat_id"))?;
+pub async fn list(
+    Tenant(app): Tenant,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let chat_id = q
+        .get("chat_id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing("chat_id"))?;
     let num = |k: &str| -> ApiResult<Option<u64>> {
         match q.get(k).filter(|s| !s.is_empty()) {
-            Some(s) => s.parse().map(Some).map_err(|_| ApiError::invalid_param(format!("{k} is invalid"))),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::invalid_param(format!("{k} is invalid"))),
             None => Ok(None),
         }
     };
@@ -81,7 +94,9 @@ pub async fn list(Tenant(app): Tenant, Query(q): Query<HashMap<String, String>>)
     let page = Page::from_query(&q, 50)?;
     let store = app.im.lock().expect("im lock");
     if !store.chats.contains_key(chat_id) {
-        return Err(ApiError::invalid_param(format!("chat_id {chat_id} not found")));
+        return Err(ApiError::invalid_param(format!(
+            "chat_id {chat_id} not found"
+        )));
     }
     // Newest pin first, as the platform lists them.
     let pins: Vec<&Pin> = store

@@ -31,7 +31,11 @@ pub fn valid_emoji(e: &str) -> bool {
 }
 
 fn invalid_emoji(e: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, 231001, format!("reaction type is invalid, ext=emoji_type {e}"))
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        231001,
+        format!("reaction type is invalid, ext=emoji_type {e}"),
+    )
 }
 
 #[derive(Deserialize)]
@@ -55,7 +59,11 @@ fn live<'a>(store: &'a mut super::ImStore, id: &str) -> ApiResult<&'a mut super:
 }
 
 /// `POST /open-apis/im/v1/messages/:message_id/reactions`
-pub async fn create(Tenant(app): Tenant, Path(id): Path<String>, body: bytes::Bytes) -> ApiResult<Response> {
+pub async fn create(
+    Tenant(app): Tenant,
+    Path(id): Path<String>,
+    body: bytes::Bytes,
+) -> ApiResult<Response> {
     let req: CreateBody = json_body(&body)?;
     let emoji = req.reaction_type.emoji_type;
     if !valid_emoji(&emoji) {
@@ -76,7 +84,10 @@ pub async fn create(Tenant(app): Tenant, Path(id): Path<String>, body: bytes::By
 }
 
 /// `DELETE /open-apis/im/v1/messages/:message_id/reactions/:reaction_id`
-pub async fn delete(Tenant(app): Tenant, Path((id, reaction_id)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn delete(
+    Tenant(app): Tenant,
+    Path((id, reaction_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let mut store = app.im.lock().expect("im lock");
     let m = live(&mut store, &id)?;
     let at = m
@@ -100,7 +111,11 @@ fn is_own(app: &App, r: &Reaction) -> bool {
 }
 
 /// `GET /open-apis/im/v1/messages/:message_id/reactions?reaction_type=&page_size=&page_token=`
-pub async fn list(Tenant(app): Tenant, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
+pub async fn list(
+    Tenant(app): Tenant,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
     let page = Page::from_query(&q, 50)?;
     let filter = q.get("reaction_type").filter(|s| !s.is_empty()).cloned();
     let mut store = app.im.lock().expect("im lock");

@@ -24,7 +24,15 @@ pub const TEXT_LIMIT: usize = 150 * 1024;
 pub const CARD_POST_LIMIT: usize = 30 * 1024;
 
 const MSG_TYPES: &[&str] = &[
-    "text", "post", "image", "file", "audio", "media", "sticker", "interactive", "share_chat",
+    "text",
+    "post",
+    "image",
+    "file",
+    "audio",
+    "media",
+    "sticker",
+    "interactive",
+    "share_chat",
     "share_user",
 ];
 
@@ -45,9 +53,16 @@ pub(crate) fn gone(id: &str) -> ApiError {
 }
 
 /// Checks a `(msg_type, content)` pair as the platform does before accepting it.
-pub(crate) fn check_content(app: &App, store: &ImStore, msg_type: &str, content: &str) -> ApiResult<()> {
+pub(crate) fn check_content(
+    app: &App,
+    store: &ImStore,
+    msg_type: &str,
+    content: &str,
+) -> ApiResult<()> {
     if !MSG_TYPES.contains(&msg_type) {
-        return Err(ApiError::invalid_param(format!("msg_type {msg_type} is not supported")));
+        return Err(ApiError::invalid_param(format!(
+            "msg_type {msg_type} is not supported"
+        )));
     }
     let limit = match msg_type {
         "post" | "interactive" => CARD_POST_LIMIT,
@@ -66,25 +81,34 @@ pub(crate) fn check_content(app: &App, store: &ImStore, msg_type: &str, content:
         }
     };
     match msg_type {
-        "text" if !v.get("text").is_some_and(Value::is_string) => {
-            Err(ApiError::invalid_param("text content needs a \"text\" string"))
-        }
-        "post" if !v.is_object() || v.as_object().is_some_and(|o| o.is_empty()) => {
-            Err(ApiError::invalid_param("post content must be a non-empty object"))
-        }
+        "text" if !v.get("text").is_some_and(Value::is_string) => Err(ApiError::invalid_param(
+            "text content needs a \"text\" string",
+        )),
+        "post" if !v.is_object() || v.as_object().is_some_and(|o| o.is_empty()) => Err(
+            ApiError::invalid_param("post content must be a non-empty object"),
+        ),
         "image" => resource(field("image_key"), ResourceKind::Image, "image_key"),
         "file" | "audio" | "media" => resource(field("file_key"), ResourceKind::File, "file_key"),
-        "interactive" if !v.is_object() => Err(ApiError::invalid_param("card content must be a JSON object")),
+        "interactive" if !v.is_object() => Err(ApiError::invalid_param(
+            "card content must be a JSON object",
+        )),
         "interactive" if v.get("type").and_then(Value::as_str) == Some("card") => {
-            let card_id = v.pointer("/data/card_id").and_then(Value::as_str).unwrap_or("");
+            let card_id = v
+                .pointer("/data/card_id")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if card_id.is_empty() {
                 return Err(ApiError::invalid_param("data.card_id is required"));
             }
             let _ = app;
             Ok(())
         }
-        "share_chat" if field("chat_id").is_empty() => Err(ApiError::invalid_param("chat_id is required")),
-        "share_user" if field("user_id").is_empty() => Err(ApiError::invalid_param("user_id is required")),
+        "share_chat" if field("chat_id").is_empty() => {
+            Err(ApiError::invalid_param("chat_id is required"))
+        }
+        "share_user" if field("user_id").is_empty() => {
+            Err(ApiError::invalid_param("user_id is required"))
+        }
         _ => Ok(()),
     }
 }
@@ -100,8 +124,14 @@ fn claim_card_ref(app: &App, msg_type: &str, content: &str) -> ApiResult<()> {
     if v.get("type").and_then(Value::as_str) != Some("card") {
         return Ok(());
     }
-    let card_id = v.pointer("/data/card_id").and_then(Value::as_str).unwrap_or("");
-    app.workspace.lock().expect("workspace lock").mark_card_sent(card_id)
+    let card_id = v
+        .pointer("/data/card_id")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    app.workspace
+        .lock()
+        .expect("workspace lock")
+        .mark_card_sent(card_id)
 }
 
 /// Where a new bot message goes.
@@ -123,12 +153,11 @@ pub(crate) fn post_as_bot(
     uuid: Option<&str>,
 ) -> ApiResult<Value> {
     let mut store = app.im.lock().expect("im lock");
-    if let Some(uuid) = uuid.filter(|u| !u.is_empty()) {
-        if let Some(id) = store.dedup(uuid) {
-            if let Some(m) = store.message(&id) {
-                return Ok(rest_message(m, app));
-            }
-        }
+    if let Some(uuid) = uuid.filter(|u| !u.is_empty())
+        && let Some(id) = store.dedup(uuid)
+        && let Some(m) = store.message(&id)
+    {
+        return Ok(rest_message(m, app));
     }
     check_content(app, &store, msg_type, content)?;
     if state.config().rate_limit && !store.admit_send(&place.chat_id) {
@@ -169,7 +198,11 @@ pub(crate) fn post_as_bot(
     };
     let view = rest_message(&msg, app);
     if !store.insert(msg) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, 230001, "message store is full"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            230001,
+            "message store is full",
+        ));
     }
     if let Some(uuid) = uuid.filter(|u| !u.is_empty()) {
         store.remember_uuid(uuid, &message_id);
@@ -196,7 +229,11 @@ fn resolve_chat(app: &App, id_type: &str, id: &str) -> ApiResult<String> {
             .map(|c| c.chat_id.clone())
             .ok_or_else(|| ApiError::invalid_param(format!("chat_id {id} not found"))),
         "open_id" if id.starts_with("ou_") => Ok(store.p2p_chat_with(id)),
-        "open_id" => Err(ApiError::new(StatusCode::BAD_REQUEST, 99992361, "open_id is invalid")),
+        "open_id" => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            99992361,
+            "open_id is invalid",
+        )),
         "user_id" | "union_id" | "email" => match store.find_user(id_type, id) {
             Some(open_id) => Ok(store.p2p_chat_with(&open_id)),
             None => Err(ApiError::new(
@@ -235,7 +272,14 @@ pub async fn send(
         parent_id: None,
         thread_id: None,
     };
-    let msg = post_as_bot(&state, &app, place, &req.msg_type, &req.content, req.uuid.as_deref())?;
+    let msg = post_as_bot(
+        &state,
+        &app,
+        place,
+        &req.msg_type,
+        &req.content,
+        req.uuid.as_deref(),
+    )?;
     Ok(ok(msg))
 }
 
@@ -259,12 +303,11 @@ pub async fn reply(
     let req: ReplyBody = json_body(&body)?;
     let place = {
         let mut store = app.im.lock().expect("im lock");
-        if let Some(uuid) = req.uuid.as_deref().filter(|u| !u.is_empty()) {
-            if let Some(id) = store.dedup(uuid) {
-                if let Some(m) = store.message(&id) {
-                    return Ok(ok(rest_message(m, &app)));
-                }
-            }
+        if let Some(uuid) = req.uuid.as_deref().filter(|u| !u.is_empty())
+            && let Some(id) = store.dedup(uuid)
+            && let Some(m) = store.message(&id)
+        {
+            return Ok(ok(rest_message(m, &app)));
         }
         let target = store
             .message(&message_id)
@@ -284,6 +327,13 @@ pub async fn reply(
             thread_id,
         }
     };
-    let msg = post_as_bot(&state, &app, place, &req.msg_type, &req.content, req.uuid.as_deref())?;
+    let msg = post_as_bot(
+        &state,
+        &app,
+        place,
+        &req.msg_type,
+        &req.content,
+        req.uuid.as_deref(),
+    )?;
     Ok(ok(msg))
 }

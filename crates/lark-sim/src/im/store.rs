@@ -200,11 +200,9 @@ impl ImStore {
 
     /// The p2p chat between the bot and `open_id`, created on first use.
     pub fn p2p_chat_with(&mut self, open_id: &str) -> String {
-        if let Some(c) = self
-            .chats
-            .values()
-            .find(|c| c.mode == ChatMode::P2p && c.members.first().map(String::as_str) == Some(open_id))
-        {
+        if let Some(c) = self.chats.values().find(|c| {
+            c.mode == ChatMode::P2p && c.members.first().map(String::as_str) == Some(open_id)
+        }) {
             return c.chat_id.clone();
         }
         let user = self.ensure_user(open_id, None);
@@ -237,7 +235,8 @@ impl ImStore {
         if self.messages.len() >= MAX_MESSAGES {
             return false;
         }
-        self.index.insert(msg.message_id.clone(), self.messages.len());
+        self.index
+            .insert(msg.message_id.clone(), self.messages.len());
         self.messages.push(msg);
         true
     }
@@ -257,7 +256,10 @@ impl ImStore {
     pub fn admit_send(&mut self, chat_id: &str) -> bool {
         let now = Instant::now();
         let q = self.sends.entry(chat_id.to_owned()).or_default();
-        while q.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
             q.pop_front();
         }
         if q.len() >= 5 {
@@ -273,10 +275,10 @@ impl ImStore {
         if let Some(t) = &msg.thread_id {
             return Some(t.clone());
         }
-        if let Some(root) = msg.root_id.clone() {
-            if let Some(t) = self.message(&root).and_then(|m| m.thread_id.clone()) {
-                return Some(t);
-            }
+        if let Some(root) = msg.root_id.clone()
+            && let Some(t) = self.message(&root).and_then(|m| m.thread_id.clone())
+        {
+            return Some(t);
         }
         if !create {
             return None;

@@ -65,7 +65,8 @@ pub fn sim_message(m: &Message, store: &ImStore, app: &App) -> Value {
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
-    let content: Value = serde_json::from_str(&m.content).unwrap_or(Value::String(m.content.clone()));
+    let content: Value =
+        serde_json::from_str(&m.content).unwrap_or(Value::String(m.content.clone()));
     json!({
         "message_id": m.message_id,
         "chat_id": m.chat_id,
@@ -105,7 +106,10 @@ pub fn extract_mentions(text: &str, store: &ImStore) -> (String, Vec<Mention>) {
         let id = attrs
             .split("user_id=")
             .nth(1)
-            .map(|s| s.trim().trim_matches(|c| c == '"' || c == '\'' || c == '\\'))
+            .map(|s| {
+                s.trim()
+                    .trim_matches(|c| c == '"' || c == '\'' || c == '\\')
+            })
             .map(|s| s.split(['"', '\'', '\\', ' ']).next().unwrap_or(""))
             .unwrap_or("");
         out.push_str(&rest[..start]);
@@ -120,7 +124,11 @@ pub fn extract_mentions(text: &str, store: &ImStore) -> (String, Vec<Mention>) {
             let key = format!("@_user_{}", mentions.len() + 1);
             out.push_str(&key);
             let name = if name.is_empty() {
-                store.users.get(id).map(|u| u.name.clone()).unwrap_or_default()
+                store
+                    .users
+                    .get(id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default()
             } else {
                 name.to_owned()
             };
@@ -143,7 +151,10 @@ mod tests {
     #[test]
     fn at_tags_become_placeholders() {
         let store = ImStore::default();
-        let (text, m) = extract_mentions(r#"hi <at user_id="ou_1">Bob</at> and <at user_id="all"></at>!"#, &store);
+        let (text, m) = extract_mentions(
+            r#"hi <at user_id="ou_1">Bob</at> and <at user_id="all"></at>!"#,
+            &store,
+        );
         assert_eq!(text, "hi @_user_1 and @_all!");
         assert_eq!(m[0].open_id, "ou_1");
         assert_eq!(m[0].name, "Bob");

@@ -92,7 +92,10 @@ impl Peer {
     pub async fn line(&mut self, secs: u64) -> String {
         match tokio::time::timeout(Duration::from_secs(secs), self.lines.next_line()).await {
             Ok(Ok(Some(line))) => line,
-            Ok(Ok(None)) => panic!("peer {} exited before printing the expected line", self.name),
+            Ok(Ok(None)) => panic!(
+                "peer {} exited before printing the expected line",
+                self.name
+            ),
             Ok(Err(e)) => panic!("peer {}: reading stdout failed: {e}", self.name),
             Err(_) => panic!("peer {} printed nothing for {secs} s", self.name),
         }
@@ -104,10 +107,10 @@ impl Peer {
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let line = self.line(left.as_secs().max(1)).await;
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line.trim()) {
-                if v.is_object() {
-                    return v;
-                }
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line.trim())
+                && v.is_object()
+            {
+                return v;
             }
         }
     }

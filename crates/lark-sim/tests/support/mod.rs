@@ -34,7 +34,9 @@ pub async fn sim() -> Sim {
 }
 
 pub async fn sim_with(config: SimConfig) -> Sim {
-    let sim = Sim::start("127.0.0.1:0", config).await.expect("start lark-sim");
+    let sim = Sim::start("127.0.0.1:0", config)
+        .await
+        .expect("start lark-sim");
     sim.state().add_app(AppSpec::websocket(APP_ID, SECRET));
     sim
 }
@@ -46,7 +48,10 @@ pub fn http() -> reqwest::Client {
 /// A tenant access token for the app.
 pub async fn token(sim: &Sim) -> String {
     let v: Value = http()
-        .post(format!("{}/open-apis/auth/v3/tenant_access_token/internal", sim.base_url()))
+        .post(format!(
+            "{}/open-apis/auth/v3/tenant_access_token/internal",
+            sim.base_url()
+        ))
         .json(&json!({ "app_id": APP_ID, "app_secret": SECRET }))
         .send()
         .await
@@ -54,12 +59,17 @@ pub async fn token(sim: &Sim) -> String {
         .json()
         .await
         .unwrap();
-    v["tenant_access_token"].as_str().expect("a token").to_owned()
+    v["tenant_access_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned()
 }
 
 /// A raw long-connection client: endpoint bootstrap, then frames over the websocket.
 pub struct RawClient {
-    pub ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
     pub service_id: i32,
     pub url: String,
 }
@@ -82,7 +92,9 @@ impl RawClient {
         Self::try_connect(sim).await.expect("websocket handshake")
     }
 
-    pub async fn try_connect(sim: &Sim) -> Result<RawClient, tokio_tungstenite::tungstenite::Error> {
+    pub async fn try_connect(
+        sim: &Sim,
+    ) -> Result<RawClient, tokio_tungstenite::tungstenite::Error> {
         let ep = endpoint(sim, APP_ID, SECRET).await;
         let url = ep["data"]["URL"].as_str().expect("URL").to_owned();
         let parsed = url::Url::parse(&url).unwrap();
@@ -92,7 +104,11 @@ impl RawClient {
             .map(|(_, v)| v.parse().unwrap())
             .unwrap();
         let (ws, _) = tokio_tungstenite::connect_async(url.as_str()).await?;
-        let mut c = RawClient { ws, service_id, url };
+        let mut c = RawClient {
+            ws,
+            service_id,
+            url,
+        };
         // Like every official SDK: ping at once (which also tells lark-sim the client listens).
         c.send(&Frame::ping(service_id)).await;
         let pong = c.frame(2000).await.expect("a pong to the first ping");
@@ -101,7 +117,10 @@ impl RawClient {
     }
 
     pub async fn send(&mut self, frame: &Frame) {
-        self.ws.send(Message::Binary(frame.to_bytes().into())).await.unwrap();
+        self.ws
+            .send(Message::Binary(frame.to_bytes().into()))
+            .await
+            .unwrap();
     }
 
     /// The next frame, or None when nothing arrives within `ms` or the socket ends.
@@ -110,9 +129,14 @@ impl RawClient {
         loop {
             match tokio::time::timeout_at(deadline, self.ws.next()).await {
                 Ok(Some(Ok(Message::Binary(b)))) => {
-                    return Some(Frame::decode_bytes(&b).expect("lark-sim frames decode with required fields"));
+                    return Some(
+                        Frame::decode_bytes(&b)
+                            .expect("lark-sim frames decode with required fields"),
+                    );
                 }
-                Ok(Some(Ok(Message::Close(_)))) | Ok(Some(Err(_))) | Ok(None) | Err(_) => return None,
+                Ok(Some(Ok(Message::Close(_)))) | Ok(Some(Err(_))) | Ok(None) | Err(_) => {
+                    return None;
+                }
                 Ok(Some(Ok(_))) => continue,
             }
         }
@@ -130,7 +154,10 @@ impl RawClient {
             frames.push(f);
             if frames.len() == sum {
                 frames.sort_by_key(|f| f.header("seq").unwrap().parse::<usize>().unwrap());
-                let bytes: Vec<u8> = frames.iter().flat_map(|f| f.payload.clone().unwrap_or_default()).collect();
+                let bytes: Vec<u8> = frames
+                    .iter()
+                    .flat_map(|f| f.payload.clone().unwrap_or_default())
+                    .collect();
                 let v = serde_json::from_slice(&bytes).expect("event payload is JSON");
                 return Some((frames, v));
             }
