@@ -39,76 +39,207 @@ pub enum Route {
     BotInfo,
     MessageCreate,
     MessageList,
-    MessageGet { message_id: String },
-    MessageReply { message_id: String },
-    MessageUpdate { message_id: String },
-    MessagePatch { message_id: String },
-    MessageDelete { message_id: String },
-    MessageResource { message_id: String, file_key: String },
-    ReactionCreate { message_id: String },
-    ReactionList { message_id: String },
-    ReactionDelete { message_id: String, reaction_id: String },
+    MessageGet {
+        message_id: String,
+    },
+    MessageReply {
+        message_id: String,
+    },
+    MessageUpdate {
+        message_id: String,
+    },
+    MessagePatch {
+        message_id: String,
+    },
+    MessageDelete {
+        message_id: String,
+    },
+    MessageResource {
+        message_id: String,
+        file_key: String,
+    },
+    ReactionCreate {
+        message_id: String,
+    },
+    ReactionList {
+        message_id: String,
+    },
+    ReactionDelete {
+        message_id: String,
+        reaction_id: String,
+    },
     PinCreate,
     PinList,
-    PinDelete { message_id: String },
-    ChatGet { chat_id: String },
-    ChatMembers { chat_id: String },
+    PinDelete {
+        message_id: String,
+    },
+    ChatGet {
+        chat_id: String,
+    },
+    ChatMembers {
+        chat_id: String,
+    },
     ImageCreate,
     FileCreate,
     CardCreate,
-    CardUpdate { card_id: String },
-    CardSettings { card_id: String },
-    CardBatchUpdate { card_id: String },
-    CardElementCreate { card_id: String },
-    CardElementUpdate { card_id: String, element_id: String },
-    CardElementPatch { card_id: String, element_id: String },
-    CardElementDelete { card_id: String, element_id: String },
-    CardElementContent { card_id: String, element_id: String },
+    CardUpdate {
+        card_id: String,
+    },
+    CardSettings {
+        card_id: String,
+    },
+    CardBatchUpdate {
+        card_id: String,
+    },
+    CardElementCreate {
+        card_id: String,
+    },
+    CardElementUpdate {
+        card_id: String,
+        element_id: String,
+    },
+    CardElementPatch {
+        card_id: String,
+        element_id: String,
+    },
+    CardElementDelete {
+        card_id: String,
+        element_id: String,
+    },
+    CardElementContent {
+        card_id: String,
+        element_id: String,
+    },
     DocumentCreate,
-    DocumentGet { document_id: String },
-    DocumentRawContent { document_id: String },
-    BlockList { document_id: String },
-    BlockGet { document_id: String, block_id: String },
-    BlockChildrenCreate { document_id: String, block_id: String },
-    BlockChildrenBatchDelete { document_id: String, block_id: String },
-    BlockBatchUpdate { document_id: String },
+    DocumentGet {
+        document_id: String,
+    },
+    DocumentRawContent {
+        document_id: String,
+    },
+    BlockList {
+        document_id: String,
+    },
+    BlockGet {
+        document_id: String,
+        block_id: String,
+    },
+    BlockChildrenCreate {
+        document_id: String,
+        block_id: String,
+    },
+    BlockChildrenBatchDelete {
+        document_id: String,
+        block_id: String,
+    },
+    BlockBatchUpdate {
+        document_id: String,
+    },
     MediaUploadAll,
     MediaUploadPrepare,
     MediaUploadPart,
     MediaUploadFinish,
-    MediaDownload { file_token: String },
+    MediaDownload {
+        file_token: String,
+    },
     FileUploadAll,
     FileUploadPrepare,
     FileUploadPart,
     FileUploadFinish,
-    FileDownload { file_token: String },
-    PermissionMemberCreate { token: String },
-    PermissionMemberList { token: String },
-    PermissionMemberDelete { token: String, member_id: String },
+    FileDownload {
+        file_token: String,
+    },
+    PermissionMemberCreate {
+        token: String,
+    },
+    PermissionMemberList {
+        token: String,
+    },
+    PermissionMemberDelete {
+        token: String,
+        member_id: String,
+    },
     DocWikiSearch,
     DocsSearchLegacy,
     SpreadsheetCreate,
-    SpreadsheetGet { token: String },
-    SheetsQuery { token: String },
-    ValuesGet { token: String, range: String },
-    ValuesPut { token: String },
-    ValuesAppend { token: String },
+    SpreadsheetGet {
+        token: String,
+    },
+    SheetsQuery {
+        token: String,
+    },
+    ValuesGet {
+        token: String,
+        range: String,
+    },
+    ValuesPut {
+        token: String,
+    },
+    ValuesAppend {
+        token: String,
+    },
     BitableAppCreate,
-    BitableAppGet { app_token: String },
-    BitableTableList { app_token: String },
-    BitableTableCreate { app_token: String },
-    BitableFieldList { app_token: String, table_id: String },
-    BitableFieldCreate { app_token: String, table_id: String },
-    BitableFieldUpdate { app_token: String, table_id: String, field_id: String },
-    BitableFieldDelete { app_token: String, table_id: String, field_id: String },
-    BitableRecordList { app_token: String, table_id: String },
-    BitableRecordSearch { app_token: String, table_id: String },
-    BitableRecordCreate { app_token: String, table_id: String },
-    BitableRecordUpdate { app_token: String, table_id: String, record_id: String },
-    BitableRecordDelete { app_token: String, table_id: String, record_id: String },
-    BitableRecordBatchCreate { app_token: String, table_id: String },
-    BitableRecordBatchUpdate { app_token: String, table_id: String },
-    BitableRecordBatchDelete { app_token: String, table_id: String },
+    BitableAppGet {
+        app_token: String,
+    },
+    BitableTableList {
+        app_token: String,
+    },
+    BitableTableCreate {
+        app_token: String,
+    },
+    BitableFieldList {
+        app_token: String,
+        table_id: String,
+    },
+    BitableFieldCreate {
+        app_token: String,
+        table_id: String,
+    },
+    BitableFieldUpdate {
+        app_token: String,
+        table_id: String,
+        field_id: String,
+    },
+    BitableFieldDelete {
+        app_token: String,
+        table_id: String,
+        field_id: String,
+    },
+    BitableRecordList {
+        app_token: String,
+        table_id: String,
+    },
+    BitableRecordSearch {
+        app_token: String,
+        table_id: String,
+    },
+    BitableRecordCreate {
+        app_token: String,
+        table_id: String,
+    },
+    BitableRecordUpdate {
+        app_token: String,
+        table_id: String,
+        record_id: String,
+    },
+    BitableRecordDelete {
+        app_token: String,
+        table_id: String,
+        record_id: String,
+    },
+    BitableRecordBatchCreate {
+        app_token: String,
+        table_id: String,
+    },
+    BitableRecordBatchUpdate {
+        app_token: String,
+        table_id: String,
+    },
+    BitableRecordBatchDelete {
+        app_token: String,
+        table_id: String,
+    },
 }
 
 impl Route {
@@ -116,11 +247,78 @@ impl Route {
         match self {
             Route::TenantAccessToken | Route::AppAccessToken | Route::WsEndpoint => Method::POST,
             Route::BotInfo => Method::GET,
-            Route::MessageCreate | Route::MessageReply { .. } | Route::ReactionCreate { .. } | Route::PinCreate | Route::ImageCreate | Route::FileCreate | Route::CardCreate | Route::CardBatchUpdate { .. } | Route::CardElementCreate { .. } | Route::DocumentCreate | Route::BlockChildrenCreate { .. } | Route::MediaUploadAll | Route::MediaUploadPrepare | Route::MediaUploadPart | Route::MediaUploadFinish | Route::FileUploadAll | Route::FileUploadPrepare | Route::FileUploadPart | Route::FileUploadFinish | Route::PermissionMemberCreate { .. } | Route::DocWikiSearch | Route::DocsSearchLegacy | Route::SpreadsheetCreate | Route::ValuesAppend { .. } | Route::BitableAppCreate | Route::BitableTableCreate { .. } | Route::BitableFieldCreate { .. } | Route::BitableRecordSearch { .. } | Route::BitableRecordCreate { .. } | Route::BitableRecordBatchCreate { .. } | Route::BitableRecordBatchUpdate { .. } | Route::BitableRecordBatchDelete { .. } => Method::POST,
-            Route::MessageList | Route::MessageGet { .. } | Route::MessageResource { .. } | Route::ReactionList { .. } | Route::PinList | Route::ChatGet { .. } | Route::ChatMembers { .. } | Route::DocumentGet { .. } | Route::DocumentRawContent { .. } | Route::BlockList { .. } | Route::BlockGet { .. } | Route::MediaDownload { .. } | Route::FileDownload { .. } | Route::PermissionMemberList { .. } | Route::SpreadsheetGet { .. } | Route::SheetsQuery { .. } | Route::ValuesGet { .. } | Route::BitableAppGet { .. } | Route::BitableTableList { .. } | Route::BitableFieldList { .. } | Route::BitableRecordList { .. } => Method::GET,
-            Route::MessageUpdate { .. } | Route::CardUpdate { .. } | Route::CardElementUpdate { .. } | Route::CardElementContent { .. } | Route::ValuesPut { .. } | Route::BitableFieldUpdate { .. } | Route::BitableRecordUpdate { .. } => Method::PUT,
-            Route::MessagePatch { .. } | Route::CardSettings { .. } | Route::CardElementPatch { .. } | Route::BlockBatchUpdate { .. } => Method::PATCH,
-            Route::MessageDelete { .. } | Route::ReactionDelete { .. } | Route::PinDelete { .. } | Route::CardElementDelete { .. } | Route::BlockChildrenBatchDelete { .. } | Route::PermissionMemberDelete { .. } | Route::BitableFieldDelete { .. } | Route::BitableRecordDelete { .. } => Method::DELETE,
+            Route::MessageCreate
+            | Route::MessageReply { .. }
+            | Route::ReactionCreate { .. }
+            | Route::PinCreate
+            | Route::ImageCreate
+            | Route::FileCreate
+            | Route::CardCreate
+            | Route::CardBatchUpdate { .. }
+            | Route::CardElementCreate { .. }
+            | Route::DocumentCreate
+            | Route::BlockChildrenCreate { .. }
+            | Route::MediaUploadAll
+            | Route::MediaUploadPrepare
+            | Route::MediaUploadPart
+            | Route::MediaUploadFinish
+            | Route::FileUploadAll
+            | Route::FileUploadPrepare
+            | Route::FileUploadPart
+            | Route::FileUploadFinish
+            | Route::PermissionMemberCreate { .. }
+            | Route::DocWikiSearch
+            | Route::DocsSearchLegacy
+            | Route::SpreadsheetCreate
+            | Route::ValuesAppend { .. }
+            | Route::BitableAppCreate
+            | Route::BitableTableCreate { .. }
+            | Route::BitableFieldCreate { .. }
+            | Route::BitableRecordSearch { .. }
+            | Route::BitableRecordCreate { .. }
+            | Route::BitableRecordBatchCreate { .. }
+            | Route::BitableRecordBatchUpdate { .. }
+            | Route::BitableRecordBatchDelete { .. } => Method::POST,
+            Route::MessageList
+            | Route::MessageGet { .. }
+            | Route::MessageResource { .. }
+            | Route::ReactionList { .. }
+            | Route::PinList
+            | Route::ChatGet { .. }
+            | Route::ChatMembers { .. }
+            | Route::DocumentGet { .. }
+            | Route::DocumentRawContent { .. }
+            | Route::BlockList { .. }
+            | Route::BlockGet { .. }
+            | Route::MediaDownload { .. }
+            | Route::FileDownload { .. }
+            | Route::PermissionMemberList { .. }
+            | Route::SpreadsheetGet { .. }
+            | Route::SheetsQuery { .. }
+            | Route::ValuesGet { .. }
+            | Route::BitableAppGet { .. }
+            | Route::BitableTableList { .. }
+            | Route::BitableFieldList { .. }
+            | Route::BitableRecordList { .. } => Method::GET,
+            Route::MessageUpdate { .. }
+            | Route::CardUpdate { .. }
+            | Route::CardElementUpdate { .. }
+            | Route::CardElementContent { .. }
+            | Route::ValuesPut { .. }
+            | Route::BitableFieldUpdate { .. }
+            | Route::BitableRecordUpdate { .. } => Method::PUT,
+            Route::MessagePatch { .. }
+            | Route::CardSettings { .. }
+            | Route::CardElementPatch { .. }
+            | Route::BlockBatchUpdate { .. } => Method::PATCH,
+            Route::MessageDelete { .. }
+            | Route::ReactionDelete { .. }
+            | Route::PinDelete { .. }
+            | Route::CardElementDelete { .. }
+            | Route::BlockChildrenBatchDelete { .. }
+            | Route::PermissionMemberDelete { .. }
+            | Route::BitableFieldDelete { .. }
+            | Route::BitableRecordDelete { .. } => Method::DELETE,
         }
     }
 
@@ -133,76 +331,297 @@ impl Route {
             Route::BotInfo => "/open-apis/bot/v3/info".into(),
             Route::MessageCreate => "/open-apis/im/v1/messages".into(),
             Route::MessageList => "/open-apis/im/v1/messages".into(),
-            Route::MessageGet { message_id } => format!("/open-apis/im/v1/messages/{}", seg(message_id)),
-            Route::MessageReply { message_id } => format!("/open-apis/im/v1/messages/{}/reply", seg(message_id)),
-            Route::MessageUpdate { message_id } => format!("/open-apis/im/v1/messages/{}", seg(message_id)),
-            Route::MessagePatch { message_id } => format!("/open-apis/im/v1/messages/{}", seg(message_id)),
-            Route::MessageDelete { message_id } => format!("/open-apis/im/v1/messages/{}", seg(message_id)),
-            Route::MessageResource { message_id, file_key } => format!("/open-apis/im/v1/messages/{}/resources/{}", seg(message_id), seg(file_key)),
-            Route::ReactionCreate { message_id } => format!("/open-apis/im/v1/messages/{}/reactions", seg(message_id)),
-            Route::ReactionList { message_id } => format!("/open-apis/im/v1/messages/{}/reactions", seg(message_id)),
-            Route::ReactionDelete { message_id, reaction_id } => format!("/open-apis/im/v1/messages/{}/reactions/{}", seg(message_id), seg(reaction_id)),
+            Route::MessageGet { message_id } => {
+                format!("/open-apis/im/v1/messages/{}", seg(message_id))
+            }
+            Route::MessageReply { message_id } => {
+                format!("/open-apis/im/v1/messages/{}/reply", seg(message_id))
+            }
+            Route::MessageUpdate { message_id } => {
+                format!("/open-apis/im/v1/messages/{}", seg(message_id))
+            }
+            Route::MessagePatch { message_id } => {
+                format!("/open-apis/im/v1/messages/{}", seg(message_id))
+            }
+            Route::MessageDelete { message_id } => {
+                format!("/open-apis/im/v1/messages/{}", seg(message_id))
+            }
+            Route::MessageResource {
+                message_id,
+                file_key,
+            } => format!(
+                "/open-apis/im/v1/messages/{}/resources/{}",
+                seg(message_id),
+                seg(file_key)
+            ),
+            Route::ReactionCreate { message_id } => {
+                format!("/open-apis/im/v1/messages/{}/reactions", seg(message_id))
+            }
+            Route::ReactionList { message_id } => {
+                format!("/open-apis/im/v1/messages/{}/reactions", seg(message_id))
+            }
+            Route::ReactionDelete {
+                message_id,
+                reaction_id,
+            } => format!(
+                "/open-apis/im/v1/messages/{}/reactions/{}",
+                seg(message_id),
+                seg(reaction_id)
+            ),
             Route::PinCreate => "/open-apis/im/v1/pins".into(),
             Route::PinList => "/open-apis/im/v1/pins".into(),
             Route::PinDelete { message_id } => format!("/open-apis/im/v1/pins/{}", seg(message_id)),
             Route::ChatGet { chat_id } => format!("/open-apis/im/v1/chats/{}", seg(chat_id)),
-            Route::ChatMembers { chat_id } => format!("/open-apis/im/v1/chats/{}/members", seg(chat_id)),
+            Route::ChatMembers { chat_id } => {
+                format!("/open-apis/im/v1/chats/{}/members", seg(chat_id))
+            }
             Route::ImageCreate => "/open-apis/im/v1/images".into(),
             Route::FileCreate => "/open-apis/im/v1/files".into(),
             Route::CardCreate => "/open-apis/cardkit/v1/cards".into(),
-            Route::CardUpdate { card_id } => format!("/open-apis/cardkit/v1/cards/{}", seg(card_id)),
-            Route::CardSettings { card_id } => format!("/open-apis/cardkit/v1/cards/{}/settings", seg(card_id)),
-            Route::CardBatchUpdate { card_id } => format!("/open-apis/cardkit/v1/cards/{}/batch_update", seg(card_id)),
-            Route::CardElementCreate { card_id } => format!("/open-apis/cardkit/v1/cards/{}/elements", seg(card_id)),
-            Route::CardElementUpdate { card_id, element_id } => format!("/open-apis/cardkit/v1/cards/{}/elements/{}", seg(card_id), seg(element_id)),
-            Route::CardElementPatch { card_id, element_id } => format!("/open-apis/cardkit/v1/cards/{}/elements/{}", seg(card_id), seg(element_id)),
-            Route::CardElementDelete { card_id, element_id } => format!("/open-apis/cardkit/v1/cards/{}/elements/{}", seg(card_id), seg(element_id)),
-            Route::CardElementContent { card_id, element_id } => format!("/open-apis/cardkit/v1/cards/{}/elements/{}/content", seg(card_id), seg(element_id)),
+            Route::CardUpdate { card_id } => {
+                format!("/open-apis/cardkit/v1/cards/{}", seg(card_id))
+            }
+            Route::CardSettings { card_id } => {
+                format!("/open-apis/cardkit/v1/cards/{}/settings", seg(card_id))
+            }
+            Route::CardBatchUpdate { card_id } => {
+                format!("/open-apis/cardkit/v1/cards/{}/batch_update", seg(card_id))
+            }
+            Route::CardElementCreate { card_id } => {
+                format!("/open-apis/cardkit/v1/cards/{}/elements", seg(card_id))
+            }
+            Route::CardElementUpdate {
+                card_id,
+                element_id,
+            } => format!(
+                "/open-apis/cardkit/v1/cards/{}/elements/{}",
+                seg(card_id),
+                seg(element_id)
+            ),
+            Route::CardElementPatch {
+                card_id,
+                element_id,
+            } => format!(
+                "/open-apis/cardkit/v1/cards/{}/elements/{}",
+                seg(card_id),
+                seg(element_id)
+            ),
+            Route::CardElementDelete {
+                card_id,
+                element_id,
+            } => format!(
+                "/open-apis/cardkit/v1/cards/{}/elements/{}",
+                seg(card_id),
+                seg(element_id)
+            ),
+            Route::CardElementContent {
+                card_id,
+                element_id,
+            } => format!(
+                "/open-apis/cardkit/v1/cards/{}/elements/{}/content",
+                seg(card_id),
+                seg(element_id)
+            ),
             Route::DocumentCreate => "/open-apis/docx/v1/documents".into(),
-            Route::DocumentGet { document_id } => format!("/open-apis/docx/v1/documents/{}", seg(document_id)),
-            Route::DocumentRawContent { document_id } => format!("/open-apis/docx/v1/documents/{}/raw_content", seg(document_id)),
-            Route::BlockList { document_id } => format!("/open-apis/docx/v1/documents/{}/blocks", seg(document_id)),
-            Route::BlockGet { document_id, block_id } => format!("/open-apis/docx/v1/documents/{}/blocks/{}", seg(document_id), seg(block_id)),
-            Route::BlockChildrenCreate { document_id, block_id } => format!("/open-apis/docx/v1/documents/{}/blocks/{}/children", seg(document_id), seg(block_id)),
-            Route::BlockChildrenBatchDelete { document_id, block_id } => format!("/open-apis/docx/v1/documents/{}/blocks/{}/children/batch_delete", seg(document_id), seg(block_id)),
-            Route::BlockBatchUpdate { document_id } => format!("/open-apis/docx/v1/documents/{}/blocks/batch_update", seg(document_id)),
+            Route::DocumentGet { document_id } => {
+                format!("/open-apis/docx/v1/documents/{}", seg(document_id))
+            }
+            Route::DocumentRawContent { document_id } => format!(
+                "/open-apis/docx/v1/documents/{}/raw_content",
+                seg(document_id)
+            ),
+            Route::BlockList { document_id } => {
+                format!("/open-apis/docx/v1/documents/{}/blocks", seg(document_id))
+            }
+            Route::BlockGet {
+                document_id,
+                block_id,
+            } => format!(
+                "/open-apis/docx/v1/documents/{}/blocks/{}",
+                seg(document_id),
+                seg(block_id)
+            ),
+            Route::BlockChildrenCreate {
+                document_id,
+                block_id,
+            } => format!(
+                "/open-apis/docx/v1/documents/{}/blocks/{}/children",
+                seg(document_id),
+                seg(block_id)
+            ),
+            Route::BlockChildrenBatchDelete {
+                document_id,
+                block_id,
+            } => format!(
+                "/open-apis/docx/v1/documents/{}/blocks/{}/children/batch_delete",
+                seg(document_id),
+                seg(block_id)
+            ),
+            Route::BlockBatchUpdate { document_id } => format!(
+                "/open-apis/docx/v1/documents/{}/blocks/batch_update",
+                seg(document_id)
+            ),
             Route::MediaUploadAll => "/open-apis/drive/v1/medias/upload_all".into(),
             Route::MediaUploadPrepare => "/open-apis/drive/v1/medias/upload_prepare".into(),
             Route::MediaUploadPart => "/open-apis/drive/v1/medias/upload_part".into(),
             Route::MediaUploadFinish => "/open-apis/drive/v1/medias/upload_finish".into(),
-            Route::MediaDownload { file_token } => format!("/open-apis/drive/v1/medias/{}/download", seg(file_token)),
+            Route::MediaDownload { file_token } => {
+                format!("/open-apis/drive/v1/medias/{}/download", seg(file_token))
+            }
             Route::FileUploadAll => "/open-apis/drive/v1/files/upload_all".into(),
             Route::FileUploadPrepare => "/open-apis/drive/v1/files/upload_prepare".into(),
             Route::FileUploadPart => "/open-apis/drive/v1/files/upload_part".into(),
             Route::FileUploadFinish => "/open-apis/drive/v1/files/upload_finish".into(),
-            Route::FileDownload { file_token } => format!("/open-apis/drive/v1/files/{}/download", seg(file_token)),
-            Route::PermissionMemberCreate { token } => format!("/open-apis/drive/v1/permissions/{}/members", seg(token)),
-            Route::PermissionMemberList { token } => format!("/open-apis/drive/v1/permissions/{}/members", seg(token)),
-            Route::PermissionMemberDelete { token, member_id } => format!("/open-apis/drive/v1/permissions/{}/members/{}", seg(token), seg(member_id)),
+            Route::FileDownload { file_token } => {
+                format!("/open-apis/drive/v1/files/{}/download", seg(file_token))
+            }
+            Route::PermissionMemberCreate { token } => {
+                format!("/open-apis/drive/v1/permissions/{}/members", seg(token))
+            }
+            Route::PermissionMemberList { token } => {
+                format!("/open-apis/drive/v1/permissions/{}/members", seg(token))
+            }
+            Route::PermissionMemberDelete { token, member_id } => format!(
+                "/open-apis/drive/v1/permissions/{}/members/{}",
+                seg(token),
+                seg(member_id)
+            ),
             Route::DocWikiSearch => "/open-apis/search/v2/doc_wiki/search".into(),
             Route::DocsSearchLegacy => "/open-apis/suite/docs-api/search/object".into(),
             Route::SpreadsheetCreate => "/open-apis/sheets/v3/spreadsheets".into(),
-            Route::SpreadsheetGet { token } => format!("/open-apis/sheets/v3/spreadsheets/{}", seg(token)),
-            Route::SheetsQuery { token } => format!("/open-apis/sheets/v3/spreadsheets/{}/sheets/query", seg(token)),
-            Route::ValuesGet { token, range } => format!("/open-apis/sheets/v2/spreadsheets/{}/values/{}", seg(token), seg(range)),
-            Route::ValuesPut { token } => format!("/open-apis/sheets/v2/spreadsheets/{}/values", seg(token)),
-            Route::ValuesAppend { token } => format!("/open-apis/sheets/v2/spreadsheets/{}/values_append", seg(token)),
+            Route::SpreadsheetGet { token } => {
+                format!("/open-apis/sheets/v3/spreadsheets/{}", seg(token))
+            }
+            Route::SheetsQuery { token } => format!(
+                "/open-apis/sheets/v3/spreadsheets/{}/sheets/query",
+                seg(token)
+            ),
+            Route::ValuesGet { token, range } => format!(
+                "/open-apis/sheets/v2/spreadsheets/{}/values/{}",
+                seg(token),
+                seg(range)
+            ),
+            Route::ValuesPut { token } => {
+                format!("/open-apis/sheets/v2/spreadsheets/{}/values", seg(token))
+            }
+            Route::ValuesAppend { token } => format!(
+                "/open-apis/sheets/v2/spreadsheets/{}/values_append",
+                seg(token)
+            ),
             Route::BitableAppCreate => "/open-apis/bitable/v1/apps".into(),
-            Route::BitableAppGet { app_token } => format!("/open-apis/bitable/v1/apps/{}", seg(app_token)),
-            Route::BitableTableList { app_token } => format!("/open-apis/bitable/v1/apps/{}/tables", seg(app_token)),
-            Route::BitableTableCreate { app_token } => format!("/open-apis/bitable/v1/apps/{}/tables", seg(app_token)),
-            Route::BitableFieldList { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/fields", seg(app_token), seg(table_id)),
-            Route::BitableFieldCreate { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/fields", seg(app_token), seg(table_id)),
-            Route::BitableFieldUpdate { app_token, table_id, field_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/fields/{}", seg(app_token), seg(table_id), seg(field_id)),
-            Route::BitableFieldDelete { app_token, table_id, field_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/fields/{}", seg(app_token), seg(table_id), seg(field_id)),
-            Route::BitableRecordList { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records", seg(app_token), seg(table_id)),
-            Route::BitableRecordSearch { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records/search", seg(app_token), seg(table_id)),
-            Route::BitableRecordCreate { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records", seg(app_token), seg(table_id)),
-            Route::BitableRecordUpdate { app_token, table_id, record_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records/{}", seg(app_token), seg(table_id), seg(record_id)),
-            Route::BitableRecordDelete { app_token, table_id, record_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records/{}", seg(app_token), seg(table_id), seg(record_id)),
-            Route::BitableRecordBatchCreate { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records/batch_create", seg(app_token), seg(table_id)),
-            Route::BitableRecordBatchUpdate { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records/batch_update", seg(app_token), seg(table_id)),
-            Route::BitableRecordBatchDelete { app_token, table_id } => format!("/open-apis/bitable/v1/apps/{}/tables/{}/records/batch_delete", seg(app_token), seg(table_id)),
+            Route::BitableAppGet { app_token } => {
+                format!("/open-apis/bitable/v1/apps/{}", seg(app_token))
+            }
+            Route::BitableTableList { app_token } => {
+                format!("/open-apis/bitable/v1/apps/{}/tables", seg(app_token))
+            }
+            Route::BitableTableCreate { app_token } => {
+                format!("/open-apis/bitable/v1/apps/{}/tables", seg(app_token))
+            }
+            Route::BitableFieldList {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/fields",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableFieldCreate {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/fields",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableFieldUpdate {
+                app_token,
+                table_id,
+                field_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/fields/{}",
+                seg(app_token),
+                seg(table_id),
+                seg(field_id)
+            ),
+            Route::BitableFieldDelete {
+                app_token,
+                table_id,
+                field_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/fields/{}",
+                seg(app_token),
+                seg(table_id),
+                seg(field_id)
+            ),
+            Route::BitableRecordList {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableRecordSearch {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records/search",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableRecordCreate {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableRecordUpdate {
+                app_token,
+                table_id,
+                record_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records/{}",
+                seg(app_token),
+                seg(table_id),
+                seg(record_id)
+            ),
+            Route::BitableRecordDelete {
+                app_token,
+                table_id,
+                record_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records/{}",
+                seg(app_token),
+                seg(table_id),
+                seg(record_id)
+            ),
+            Route::BitableRecordBatchCreate {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records/batch_create",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableRecordBatchUpdate {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records/batch_update",
+                seg(app_token),
+                seg(table_id)
+            ),
+            Route::BitableRecordBatchDelete {
+                app_token,
+                table_id,
+            } => format!(
+                "/open-apis/bitable/v1/apps/{}/tables/{}/records/batch_delete",
+                seg(app_token),
+                seg(table_id)
+            ),
         }
     }
 }
@@ -228,76 +647,467 @@ mod tests {
             (Route::BotInfo, "GET", "/open-apis/bot/v3/info"),
             (Route::MessageCreate, "POST", "/open-apis/im/v1/messages"),
             (Route::MessageList, "GET", "/open-apis/im/v1/messages"),
-            (Route::MessageGet { message_id: "MESSAGE_ID".into() }, "GET", "/open-apis/im/v1/messages/MESSAGE_ID"),
-            (Route::MessageReply { message_id: "MESSAGE_ID".into() }, "POST", "/open-apis/im/v1/messages/MESSAGE_ID/reply"),
-            (Route::MessageUpdate { message_id: "MESSAGE_ID".into() }, "PUT", "/open-apis/im/v1/messages/MESSAGE_ID"),
-            (Route::MessagePatch { message_id: "MESSAGE_ID".into() }, "PATCH", "/open-apis/im/v1/messages/MESSAGE_ID"),
-            (Route::MessageDelete { message_id: "MESSAGE_ID".into() }, "DELETE", "/open-apis/im/v1/messages/MESSAGE_ID"),
-            (Route::MessageResource { message_id: "MESSAGE_ID".into(), file_key: "FILE_KEY".into() }, "GET", "/open-apis/im/v1/messages/MESSAGE_ID/resources/FILE_KEY"),
-            (Route::ReactionCreate { message_id: "MESSAGE_ID".into() }, "POST", "/open-apis/im/v1/messages/MESSAGE_ID/reactions"),
-            (Route::ReactionList { message_id: "MESSAGE_ID".into() }, "GET", "/open-apis/im/v1/messages/MESSAGE_ID/reactions"),
-            (Route::ReactionDelete { message_id: "MESSAGE_ID".into(), reaction_id: "REACTION_ID".into() }, "DELETE", "/open-apis/im/v1/messages/MESSAGE_ID/reactions/REACTION_ID"),
+            (
+                Route::MessageGet {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "GET",
+                "/open-apis/im/v1/messages/MESSAGE_ID",
+            ),
+            (
+                Route::MessageReply {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "POST",
+                "/open-apis/im/v1/messages/MESSAGE_ID/reply",
+            ),
+            (
+                Route::MessageUpdate {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "PUT",
+                "/open-apis/im/v1/messages/MESSAGE_ID",
+            ),
+            (
+                Route::MessagePatch {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "PATCH",
+                "/open-apis/im/v1/messages/MESSAGE_ID",
+            ),
+            (
+                Route::MessageDelete {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/im/v1/messages/MESSAGE_ID",
+            ),
+            (
+                Route::MessageResource {
+                    message_id: "MESSAGE_ID".into(),
+                    file_key: "FILE_KEY".into(),
+                },
+                "GET",
+                "/open-apis/im/v1/messages/MESSAGE_ID/resources/FILE_KEY",
+            ),
+            (
+                Route::ReactionCreate {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "POST",
+                "/open-apis/im/v1/messages/MESSAGE_ID/reactions",
+            ),
+            (
+                Route::ReactionList {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "GET",
+                "/open-apis/im/v1/messages/MESSAGE_ID/reactions",
+            ),
+            (
+                Route::ReactionDelete {
+                    message_id: "MESSAGE_ID".into(),
+                    reaction_id: "REACTION_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/im/v1/messages/MESSAGE_ID/reactions/REACTION_ID",
+            ),
             (Route::PinCreate, "POST", "/open-apis/im/v1/pins"),
             (Route::PinList, "GET", "/open-apis/im/v1/pins"),
-            (Route::PinDelete { message_id: "MESSAGE_ID".into() }, "DELETE", "/open-apis/im/v1/pins/MESSAGE_ID"),
-            (Route::ChatGet { chat_id: "CHAT_ID".into() }, "GET", "/open-apis/im/v1/chats/CHAT_ID"),
-            (Route::ChatMembers { chat_id: "CHAT_ID".into() }, "GET", "/open-apis/im/v1/chats/CHAT_ID/members"),
+            (
+                Route::PinDelete {
+                    message_id: "MESSAGE_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/im/v1/pins/MESSAGE_ID",
+            ),
+            (
+                Route::ChatGet {
+                    chat_id: "CHAT_ID".into(),
+                },
+                "GET",
+                "/open-apis/im/v1/chats/CHAT_ID",
+            ),
+            (
+                Route::ChatMembers {
+                    chat_id: "CHAT_ID".into(),
+                },
+                "GET",
+                "/open-apis/im/v1/chats/CHAT_ID/members",
+            ),
             (Route::ImageCreate, "POST", "/open-apis/im/v1/images"),
             (Route::FileCreate, "POST", "/open-apis/im/v1/files"),
             (Route::CardCreate, "POST", "/open-apis/cardkit/v1/cards"),
-            (Route::CardUpdate { card_id: "CARD_ID".into() }, "PUT", "/open-apis/cardkit/v1/cards/CARD_ID"),
-            (Route::CardSettings { card_id: "CARD_ID".into() }, "PATCH", "/open-apis/cardkit/v1/cards/CARD_ID/settings"),
-            (Route::CardBatchUpdate { card_id: "CARD_ID".into() }, "POST", "/open-apis/cardkit/v1/cards/CARD_ID/batch_update"),
-            (Route::CardElementCreate { card_id: "CARD_ID".into() }, "POST", "/open-apis/cardkit/v1/cards/CARD_ID/elements"),
-            (Route::CardElementUpdate { card_id: "CARD_ID".into(), element_id: "ELEMENT_ID".into() }, "PUT", "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID"),
-            (Route::CardElementPatch { card_id: "CARD_ID".into(), element_id: "ELEMENT_ID".into() }, "PATCH", "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID"),
-            (Route::CardElementDelete { card_id: "CARD_ID".into(), element_id: "ELEMENT_ID".into() }, "DELETE", "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID"),
-            (Route::CardElementContent { card_id: "CARD_ID".into(), element_id: "ELEMENT_ID".into() }, "PUT", "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID/content"),
-            (Route::DocumentCreate, "POST", "/open-apis/docx/v1/documents"),
-            (Route::DocumentGet { document_id: "DOCUMENT_ID".into() }, "GET", "/open-apis/docx/v1/documents/DOCUMENT_ID"),
-            (Route::DocumentRawContent { document_id: "DOCUMENT_ID".into() }, "GET", "/open-apis/docx/v1/documents/DOCUMENT_ID/raw_content"),
-            (Route::BlockList { document_id: "DOCUMENT_ID".into() }, "GET", "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks"),
-            (Route::BlockGet { document_id: "DOCUMENT_ID".into(), block_id: "BLOCK_ID".into() }, "GET", "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/BLOCK_ID"),
-            (Route::BlockChildrenCreate { document_id: "DOCUMENT_ID".into(), block_id: "BLOCK_ID".into() }, "POST", "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/BLOCK_ID/children"),
-            (Route::BlockChildrenBatchDelete { document_id: "DOCUMENT_ID".into(), block_id: "BLOCK_ID".into() }, "DELETE", "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/BLOCK_ID/children/batch_delete"),
-            (Route::BlockBatchUpdate { document_id: "DOCUMENT_ID".into() }, "PATCH", "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/batch_update"),
-            (Route::MediaUploadAll, "POST", "/open-apis/drive/v1/medias/upload_all"),
-            (Route::MediaUploadPrepare, "POST", "/open-apis/drive/v1/medias/upload_prepare"),
-            (Route::MediaUploadPart, "POST", "/open-apis/drive/v1/medias/upload_part"),
-            (Route::MediaUploadFinish, "POST", "/open-apis/drive/v1/medias/upload_finish"),
-            (Route::MediaDownload { file_token: "FILE_TOKEN".into() }, "GET", "/open-apis/drive/v1/medias/FILE_TOKEN/download"),
-            (Route::FileUploadAll, "POST", "/open-apis/drive/v1/files/upload_all"),
-            (Route::FileUploadPrepare, "POST", "/open-apis/drive/v1/files/upload_prepare"),
-            (Route::FileUploadPart, "POST", "/open-apis/drive/v1/files/upload_part"),
-            (Route::FileUploadFinish, "POST", "/open-apis/drive/v1/files/upload_finish"),
-            (Route::FileDownload { file_token: "FILE_TOKEN".into() }, "GET", "/open-apis/drive/v1/files/FILE_TOKEN/download"),
-            (Route::PermissionMemberCreate { token: "TOKEN".into() }, "POST", "/open-apis/drive/v1/permissions/TOKEN/members"),
-            (Route::PermissionMemberList { token: "TOKEN".into() }, "GET", "/open-apis/drive/v1/permissions/TOKEN/members"),
-            (Route::PermissionMemberDelete { token: "TOKEN".into(), member_id: "MEMBER_ID".into() }, "DELETE", "/open-apis/drive/v1/permissions/TOKEN/members/MEMBER_ID"),
-            (Route::DocWikiSearch, "POST", "/open-apis/search/v2/doc_wiki/search"),
-            (Route::DocsSearchLegacy, "POST", "/open-apis/suite/docs-api/search/object"),
-            (Route::SpreadsheetCreate, "POST", "/open-apis/sheets/v3/spreadsheets"),
-            (Route::SpreadsheetGet { token: "TOKEN".into() }, "GET", "/open-apis/sheets/v3/spreadsheets/TOKEN"),
-            (Route::SheetsQuery { token: "TOKEN".into() }, "GET", "/open-apis/sheets/v3/spreadsheets/TOKEN/sheets/query"),
-            (Route::ValuesGet { token: "TOKEN".into(), range: "RANGE".into() }, "GET", "/open-apis/sheets/v2/spreadsheets/TOKEN/values/RANGE"),
-            (Route::ValuesPut { token: "TOKEN".into() }, "PUT", "/open-apis/sheets/v2/spreadsheets/TOKEN/values"),
-            (Route::ValuesAppend { token: "TOKEN".into() }, "POST", "/open-apis/sheets/v2/spreadsheets/TOKEN/values_append"),
-            (Route::BitableAppCreate, "POST", "/open-apis/bitable/v1/apps"),
-            (Route::BitableAppGet { app_token: "APP_TOKEN".into() }, "GET", "/open-apis/bitable/v1/apps/APP_TOKEN"),
-            (Route::BitableTableList { app_token: "APP_TOKEN".into() }, "GET", "/open-apis/bitable/v1/apps/APP_TOKEN/tables"),
-            (Route::BitableTableCreate { app_token: "APP_TOKEN".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables"),
-            (Route::BitableFieldList { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "GET", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields"),
-            (Route::BitableFieldCreate { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields"),
-            (Route::BitableFieldUpdate { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into(), field_id: "FIELD_ID".into() }, "PUT", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields/FIELD_ID"),
-            (Route::BitableFieldDelete { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into(), field_id: "FIELD_ID".into() }, "DELETE", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields/FIELD_ID"),
-            (Route::BitableRecordList { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "GET", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records"),
-            (Route::BitableRecordSearch { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/search"),
-            (Route::BitableRecordCreate { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records"),
-            (Route::BitableRecordUpdate { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into(), record_id: "RECORD_ID".into() }, "PUT", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/RECORD_ID"),
-            (Route::BitableRecordDelete { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into(), record_id: "RECORD_ID".into() }, "DELETE", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/RECORD_ID"),
-            (Route::BitableRecordBatchCreate { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_create"),
-            (Route::BitableRecordBatchUpdate { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_update"),
-            (Route::BitableRecordBatchDelete { app_token: "APP_TOKEN".into(), table_id: "TABLE_ID".into() }, "POST", "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_delete"),
+            (
+                Route::CardUpdate {
+                    card_id: "CARD_ID".into(),
+                },
+                "PUT",
+                "/open-apis/cardkit/v1/cards/CARD_ID",
+            ),
+            (
+                Route::CardSettings {
+                    card_id: "CARD_ID".into(),
+                },
+                "PATCH",
+                "/open-apis/cardkit/v1/cards/CARD_ID/settings",
+            ),
+            (
+                Route::CardBatchUpdate {
+                    card_id: "CARD_ID".into(),
+                },
+                "POST",
+                "/open-apis/cardkit/v1/cards/CARD_ID/batch_update",
+            ),
+            (
+                Route::CardElementCreate {
+                    card_id: "CARD_ID".into(),
+                },
+                "POST",
+                "/open-apis/cardkit/v1/cards/CARD_ID/elements",
+            ),
+            (
+                Route::CardElementUpdate {
+                    card_id: "CARD_ID".into(),
+                    element_id: "ELEMENT_ID".into(),
+                },
+                "PUT",
+                "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID",
+            ),
+            (
+                Route::CardElementPatch {
+                    card_id: "CARD_ID".into(),
+                    element_id: "ELEMENT_ID".into(),
+                },
+                "PATCH",
+                "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID",
+            ),
+            (
+                Route::CardElementDelete {
+                    card_id: "CARD_ID".into(),
+                    element_id: "ELEMENT_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID",
+            ),
+            (
+                Route::CardElementContent {
+                    card_id: "CARD_ID".into(),
+                    element_id: "ELEMENT_ID".into(),
+                },
+                "PUT",
+                "/open-apis/cardkit/v1/cards/CARD_ID/elements/ELEMENT_ID/content",
+            ),
+            (
+                Route::DocumentCreate,
+                "POST",
+                "/open-apis/docx/v1/documents",
+            ),
+            (
+                Route::DocumentGet {
+                    document_id: "DOCUMENT_ID".into(),
+                },
+                "GET",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID",
+            ),
+            (
+                Route::DocumentRawContent {
+                    document_id: "DOCUMENT_ID".into(),
+                },
+                "GET",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID/raw_content",
+            ),
+            (
+                Route::BlockList {
+                    document_id: "DOCUMENT_ID".into(),
+                },
+                "GET",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks",
+            ),
+            (
+                Route::BlockGet {
+                    document_id: "DOCUMENT_ID".into(),
+                    block_id: "BLOCK_ID".into(),
+                },
+                "GET",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/BLOCK_ID",
+            ),
+            (
+                Route::BlockChildrenCreate {
+                    document_id: "DOCUMENT_ID".into(),
+                    block_id: "BLOCK_ID".into(),
+                },
+                "POST",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/BLOCK_ID/children",
+            ),
+            (
+                Route::BlockChildrenBatchDelete {
+                    document_id: "DOCUMENT_ID".into(),
+                    block_id: "BLOCK_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/BLOCK_ID/children/batch_delete",
+            ),
+            (
+                Route::BlockBatchUpdate {
+                    document_id: "DOCUMENT_ID".into(),
+                },
+                "PATCH",
+                "/open-apis/docx/v1/documents/DOCUMENT_ID/blocks/batch_update",
+            ),
+            (
+                Route::MediaUploadAll,
+                "POST",
+                "/open-apis/drive/v1/medias/upload_all",
+            ),
+            (
+                Route::MediaUploadPrepare,
+                "POST",
+                "/open-apis/drive/v1/medias/upload_prepare",
+            ),
+            (
+                Route::MediaUploadPart,
+                "POST",
+                "/open-apis/drive/v1/medias/upload_part",
+            ),
+            (
+                Route::MediaUploadFinish,
+                "POST",
+                "/open-apis/drive/v1/medias/upload_finish",
+            ),
+            (
+                Route::MediaDownload {
+                    file_token: "FILE_TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/drive/v1/medias/FILE_TOKEN/download",
+            ),
+            (
+                Route::FileUploadAll,
+                "POST",
+                "/open-apis/drive/v1/files/upload_all",
+            ),
+            (
+                Route::FileUploadPrepare,
+                "POST",
+                "/open-apis/drive/v1/files/upload_prepare",
+            ),
+            (
+                Route::FileUploadPart,
+                "POST",
+                "/open-apis/drive/v1/files/upload_part",
+            ),
+            (
+                Route::FileUploadFinish,
+                "POST",
+                "/open-apis/drive/v1/files/upload_finish",
+            ),
+            (
+                Route::FileDownload {
+                    file_token: "FILE_TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/drive/v1/files/FILE_TOKEN/download",
+            ),
+            (
+                Route::PermissionMemberCreate {
+                    token: "TOKEN".into(),
+                },
+                "POST",
+                "/open-apis/drive/v1/permissions/TOKEN/members",
+            ),
+            (
+                Route::PermissionMemberList {
+                    token: "TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/drive/v1/permissions/TOKEN/members",
+            ),
+            (
+                Route::PermissionMemberDelete {
+                    token: "TOKEN".into(),
+                    member_id: "MEMBER_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/drive/v1/permissions/TOKEN/members/MEMBER_ID",
+            ),
+            (
+                Route::DocWikiSearch,
+                "POST",
+                "/open-apis/search/v2/doc_wiki/search",
+            ),
+            (
+                Route::DocsSearchLegacy,
+                "POST",
+                "/open-apis/suite/docs-api/search/object",
+            ),
+            (
+                Route::SpreadsheetCreate,
+                "POST",
+                "/open-apis/sheets/v3/spreadsheets",
+            ),
+            (
+                Route::SpreadsheetGet {
+                    token: "TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/sheets/v3/spreadsheets/TOKEN",
+            ),
+            (
+                Route::SheetsQuery {
+                    token: "TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/sheets/v3/spreadsheets/TOKEN/sheets/query",
+            ),
+            (
+                Route::ValuesGet {
+                    token: "TOKEN".into(),
+                    range: "RANGE".into(),
+                },
+                "GET",
+                "/open-apis/sheets/v2/spreadsheets/TOKEN/values/RANGE",
+            ),
+            (
+                Route::ValuesPut {
+                    token: "TOKEN".into(),
+                },
+                "PUT",
+                "/open-apis/sheets/v2/spreadsheets/TOKEN/values",
+            ),
+            (
+                Route::ValuesAppend {
+                    token: "TOKEN".into(),
+                },
+                "POST",
+                "/open-apis/sheets/v2/spreadsheets/TOKEN/values_append",
+            ),
+            (
+                Route::BitableAppCreate,
+                "POST",
+                "/open-apis/bitable/v1/apps",
+            ),
+            (
+                Route::BitableAppGet {
+                    app_token: "APP_TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/bitable/v1/apps/APP_TOKEN",
+            ),
+            (
+                Route::BitableTableList {
+                    app_token: "APP_TOKEN".into(),
+                },
+                "GET",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables",
+            ),
+            (
+                Route::BitableTableCreate {
+                    app_token: "APP_TOKEN".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables",
+            ),
+            (
+                Route::BitableFieldList {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "GET",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields",
+            ),
+            (
+                Route::BitableFieldCreate {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields",
+            ),
+            (
+                Route::BitableFieldUpdate {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                    field_id: "FIELD_ID".into(),
+                },
+                "PUT",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields/FIELD_ID",
+            ),
+            (
+                Route::BitableFieldDelete {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                    field_id: "FIELD_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/fields/FIELD_ID",
+            ),
+            (
+                Route::BitableRecordList {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "GET",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records",
+            ),
+            (
+                Route::BitableRecordSearch {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/search",
+            ),
+            (
+                Route::BitableRecordCreate {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records",
+            ),
+            (
+                Route::BitableRecordUpdate {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                    record_id: "RECORD_ID".into(),
+                },
+                "PUT",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/RECORD_ID",
+            ),
+            (
+                Route::BitableRecordDelete {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                    record_id: "RECORD_ID".into(),
+                },
+                "DELETE",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/RECORD_ID",
+            ),
+            (
+                Route::BitableRecordBatchCreate {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_create",
+            ),
+            (
+                Route::BitableRecordBatchUpdate {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_update",
+            ),
+            (
+                Route::BitableRecordBatchDelete {
+                    app_token: "APP_TOKEN".into(),
+                    table_id: "TABLE_ID".into(),
+                },
+                "POST",
+                "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_delete",
+            ),
         ];
         for (route, method, path) in cases {
             assert_eq!(route.method().as_str(), method, "{route:?}");

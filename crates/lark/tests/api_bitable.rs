@@ -27,7 +27,11 @@ async fn fields_and_filtered_records() {
         .unwrap();
     let t = table.table_id.as_str();
     let tables: Vec<_> = client.list_tables(at).try_collect().await.unwrap();
-    assert!(tables.iter().any(|x| x.table_id == t && x.name == "Reading"));
+    assert!(
+        tables
+            .iter()
+            .any(|x| x.table_id == t && x.name == "Reading")
+    );
 
     let score = client
         .create_field(at, t, &Field::new("Score", FieldType::Number))
@@ -41,7 +45,12 @@ async fn fields_and_filtered_records() {
     let status_id = status.field_id.clone().unwrap();
     // Add an option by updating the field with the full list.
     client
-        .update_field(at, t, &status_id, &Field::select("Status", false, &["todo", "reading", "done"]))
+        .update_field(
+            at,
+            t,
+            &status_id,
+            &Field::select("Status", false, &["todo", "reading", "done"]),
+        )
         .await
         .unwrap();
     let temp = client
@@ -58,7 +67,11 @@ async fn fields_and_filtered_records() {
     assert!(listed[0].is_primary);
 
     let one = client
-        .create_record(at, t, fields(json!({"Title": "Dune", "Score": 9.5, "Status": "done"})))
+        .create_record(
+            at,
+            t,
+            fields(json!({"Title": "Dune", "Score": 9.5, "Status": "done"})),
+        )
         .await
         .unwrap();
     let batch = client
@@ -81,7 +94,10 @@ async fn fields_and_filtered_records() {
         .batch_update_records(
             at,
             t,
-            vec![(batch[1].record_id.clone(), fields(json!({"Status": "done"})))],
+            vec![(
+                batch[1].record_id.clone(),
+                fields(json!({"Status": "done"})),
+            )],
         )
         .await
         .unwrap();

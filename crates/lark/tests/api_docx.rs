@@ -24,7 +24,10 @@ async fn write_a_document_with_an_image() {
         .await
         .unwrap();
     let id = doc.document_id.as_str();
-    assert_eq!(client.get_document(id).await.unwrap().title, "Weekly report");
+    assert_eq!(
+        client.get_document(id).await.unwrap().title,
+        "Weekly report"
+    );
 
     let blocks = vec![
         Block::heading(1, vec![TextElement::text("Summary")]),
@@ -55,14 +58,17 @@ async fn write_a_document_with_an_image() {
     // The image went into drive as media of that very block.
     let medias = ws(&sim, |w| w.drive_medias());
     assert!(
-        medias
-            .iter()
-            .any(|m| m.file_token == token && m.parent_type == "docx_image" && m.parent_node == image_block),
+        medias.iter().any(|m| m.file_token == token
+            && m.parent_type == "docx_image"
+            && m.parent_node == image_block),
         "{medias:?}"
     );
 
     let raw = client.document_raw_content(id).await.unwrap();
-    assert!(raw.contains("Summary") && raw.contains("All green"), "{raw}");
+    assert!(
+        raw.contains("Summary") && raw.contains("All green"),
+        "{raw}"
+    );
     let listed: Vec<_> = client.list_blocks(id).try_collect().await.unwrap();
     assert_eq!(listed[0].block_type, 1, "the page block comes first");
     assert_eq!(listed.len(), 1 + blocks.len() + 1);
@@ -70,9 +76,15 @@ async fn write_a_document_with_an_image() {
     let view = ws(&sim, |w| w.doc_view(id)).unwrap();
     let md = view.markdown;
     assert!(md.contains("# Summary"), "{md}");
-    assert!(md.contains("- latency down") && md.contains("- [x] done thing"), "{md}");
+    assert!(
+        md.contains("- latency down") && md.contains("- [x] done thing"),
+        "{md}"
+    );
     assert!(md.contains(&format!("![image]({token})")), "{md}");
-    assert!(md.trim_end().ends_with(&format!("![image]({token})")), "image appended last: {md}");
+    assert!(
+        md.trim_end().ends_with(&format!("![image]({token})")),
+        "image appended last: {md}"
+    );
 }
 
 #[tokio::test]
@@ -106,10 +118,16 @@ async fn update_text_and_delete_blocks() {
         )
         .await
         .unwrap();
-    assert_eq!(client.get_block(id, &second).await.unwrap().plain_text(), "TWO");
+    assert_eq!(
+        client.get_block(id, &second).await.unwrap().plain_text(),
+        "TWO"
+    );
     client.delete_blocks(id, id, 0, 1).await.unwrap();
     let raw = client.document_raw_content(id).await.unwrap();
-    assert!(!raw.contains("one") && raw.contains("TWO") && raw.contains("three"), "{raw}");
+    assert!(
+        !raw.contains("one") && raw.contains("TWO") && raw.contains("three"),
+        "{raw}"
+    );
     assert!(client.delete_blocks(id, id, 2, 2).await.is_err());
     let md = ws(&sim, |w| w.doc_view(id)).unwrap().markdown;
     assert!(md.starts_with("TWO"), "{md}");

@@ -27,7 +27,9 @@ async fn upload_small_and_chunked_then_download() {
     assert_eq!(back.as_ref(), small.as_slice());
 
     // Above 20 MB: prepare, parts, finish.
-    let big: Vec<u8> = (0..21 * 1024 * 1024 + 17).map(|i| (i % 251) as u8).collect();
+    let big: Vec<u8> = (0..21 * 1024 * 1024 + 17)
+        .map(|i| (i % 251) as u8)
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("big.bin");
     std::fs::write(&src, &big).unwrap();
@@ -41,9 +43,16 @@ async fn upload_small_and_chunked_then_download() {
         .await
         .unwrap();
     assert_eq!(n as usize, big.len());
-    assert!(std::fs::read(&out).unwrap() == big, "chunks reassembled in order");
+    assert!(
+        std::fs::read(&out).unwrap() == big,
+        "chunks reassembled in order"
+    );
     let files = ws(&sim, |w| w.drive_files());
-    assert!(files.iter().any(|f| f.file_token == big_token && f.name == "big.bin"));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.file_token == big_token && f.name == "big.bin")
+    );
     let calls = sim.state().calls(APP);
     let parts = calls
         .iter()
@@ -65,16 +74,31 @@ async fn grant_list_and_revoke_access() {
     let doc = client.create_document(Some("Plan"), None).await.unwrap();
     let id = doc.document_id.as_str();
     let added = client
-        .add_permission_member(id, DocType::Docx, &PermissionMember::user("ou_ada", Perm::Edit))
+        .add_permission_member(
+            id,
+            DocType::Docx,
+            &PermissionMember::user("ou_ada", Perm::Edit),
+        )
         .await
         .unwrap();
     assert_eq!(added.perm, Perm::Edit);
     client
-        .add_permission_member(id, DocType::Docx, &PermissionMember::chat("oc_team", Perm::View))
+        .add_permission_member(
+            id,
+            DocType::Docx,
+            &PermissionMember::chat("oc_team", Perm::View),
+        )
         .await
         .unwrap();
-    let members = client.list_permission_members(id, DocType::Docx).await.unwrap();
-    assert!(members.iter().any(|m| m.member_id == "ou_ada" && m.perm == Perm::Edit));
+    let members = client
+        .list_permission_members(id, DocType::Docx)
+        .await
+        .unwrap();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.member_id == "ou_ada" && m.perm == Perm::Edit)
+    );
     client
         .delete_permission_member(id, DocType::Docx, "openid", "ou_ada")
         .await
@@ -99,10 +123,7 @@ async fn search_finds_documents_both_ways() {
         .await
         .unwrap();
     client.create_spreadsheet("Budget", None).await.unwrap();
-    let found = client
-        .search_docs(&DocSearch::new("weekly"))
-        .await
-        .unwrap();
+    let found = client.search_docs(&DocSearch::new("weekly")).await.unwrap();
     assert_eq!(found.res_units.len(), 1);
     assert_eq!(found.res_units[0].result_meta.token, doc.document_id);
     assert!(found.res_units[0].title_highlighted.contains("<h>"));
@@ -113,7 +134,14 @@ async fn search_finds_documents_both_ways() {
         },
         ..DocSearch::new("weekly")
     };
-    assert!(client.search_docs(&only_sheets).await.unwrap().res_units.is_empty());
+    assert!(
+        client
+            .search_docs(&only_sheets)
+            .await
+            .unwrap()
+            .res_units
+            .is_empty()
+    );
     let legacy = client
         .search_docs_legacy("budget", 10, 0, &["sheet"])
         .await

@@ -23,8 +23,15 @@ async fn reactions_add_list_delete() {
     let id = MessageId::new(&asked.message_id);
     let r = client.add_reaction(&id, "THUMBSUP").await.unwrap();
     assert_eq!(r.reaction_type.emoji_type, "THUMBSUP");
-    assert_eq!(seen(&sim, &chat)[0]["reactions"][0]["emoji_type"], "THUMBSUP");
-    let listed: Vec<_> = client.list_reactions(&id, None).try_collect().await.unwrap();
+    assert_eq!(
+        seen(&sim, &chat)[0]["reactions"][0]["emoji_type"],
+        "THUMBSUP"
+    );
+    let listed: Vec<_> = client
+        .list_reactions(&id, None)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].reaction_id, r.reaction_id);
     let only_smile: Vec<_> = client
@@ -77,13 +84,22 @@ async fn chat_info_and_paged_members() {
     assert_eq!(info.name, "forum");
     assert!(info.is_topic(), "{}", info.chat_mode);
     assert_eq!(info.user_count, Some(25));
-    let first = client.chat_members_page(&chat, Some(10), None).await.unwrap();
+    let first = client
+        .chat_members_page(&chat, Some(10), None)
+        .await
+        .unwrap();
     assert_eq!(first.items.len(), 10);
     assert_eq!(first.member_total, Some(25));
     let all: Vec<_> = client.chat_members(&chat).try_collect().await.unwrap();
     assert_eq!(all.len(), 25);
-    assert!(all.iter().any(|m| m.member_id == "ou_m24" && m.name == "M24"));
-    let err = client.get_chat(&ChatId::new("oc_missing")).await.unwrap_err();
+    assert!(
+        all.iter()
+            .any(|m| m.member_id == "ou_m24" && m.name == "M24")
+    );
+    let err = client
+        .get_chat(&ChatId::new("oc_missing"))
+        .await
+        .unwrap_err();
     assert!(err.api().is_some(), "{err}");
 }
 
@@ -119,7 +135,12 @@ async fn upload_send_and_download_media() {
     assert_eq!(seen(&sim, &chat)[1]["msg_type"], "file");
     let out = dir.path().join("out.pdf");
     let n = client
-        .download_resource_to_file(&file_msg.message_id, file_key.as_str(), ResourceType::File, &out)
+        .download_resource_to_file(
+            &file_msg.message_id,
+            file_key.as_str(),
+            ResourceType::File,
+            &out,
+        )
         .await
         .unwrap();
     assert_eq!(n as usize, pdf.len());
@@ -143,15 +164,29 @@ async fn uploads_are_checked_before_sending() {
     let empty = client.upload_image(Vec::new(), ImageType::Message).await;
     assert!(empty.unwrap_err().to_string().contains("empty"));
     let big = vec![0u8; 10 * 1024 * 1024 + 1];
-    let err = client.upload_image(big, ImageType::Message).await.unwrap_err();
+    let err = client
+        .upload_image(big, ImageType::Message)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("10 MB"), "{err}");
     let big = vec![0u8; 30 * 1024 * 1024 + 1];
     let err = client.upload_file(UploadFile::new(big)).await.unwrap_err();
     assert!(err.to_string().contains("30 MB"), "{err}");
     let missing = client
-        .upload_image(std::path::PathBuf::from("/nonexistent/x.png"), ImageType::Message)
+        .upload_image(
+            std::path::PathBuf::from("/nonexistent/x.png"),
+            ImageType::Message,
+        )
         .await
         .unwrap_err();
-    assert!(missing.to_string().contains("/nonexistent/x.png"), "{missing}");
-    assert!(sim.state().calls(APP).iter().all(|c| !c.path.contains("/im/v1/")));
+    assert!(
+        missing.to_string().contains("/nonexistent/x.png"),
+        "{missing}"
+    );
+    assert!(
+        sim.state()
+            .calls(APP)
+            .iter()
+            .all(|c| !c.path.contains("/im/v1/"))
+    );
 }

@@ -154,7 +154,10 @@ async fn list_pages_through_the_whole_chat_in_both_orders() {
     let all: Vec<_> = client.list_messages(q.clone()).try_collect().await.unwrap();
     let texts: Vec<_> = all.iter().map(|m| m.content().to_owned()).collect();
     assert_eq!(texts.len(), 7);
-    assert!(texts[0].contains("m0") && texts[6].contains("m6"), "{texts:?}");
+    assert!(
+        texts[0].contains("m0") && texts[6].contains("m6"),
+        "{texts:?}"
+    );
     let desc: Vec<_> = client
         .list_messages(q.sort(SortType::ByCreateTimeDesc))
         .try_collect()

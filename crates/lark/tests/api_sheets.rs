@@ -40,10 +40,17 @@ async fn write_read_append() {
         .await
         .unwrap();
     assert_eq!(appended.updates.updated_rows, 1);
-    assert!(appended.updates.updated_range.contains("A3"), "{appended:?}");
+    assert!(
+        appended.updates.updated_range.contains("A3"),
+        "{appended:?}"
+    );
 
     let read = client
-        .read_values(token, &format!("{tab}!A1:B3"), ValueRender::UnformattedValue)
+        .read_values(
+            token,
+            &format!("{tab}!A1:B3"),
+            ValueRender::UnformattedValue,
+        )
         .await
         .unwrap();
     assert_eq!(read.values[2], vec![json!("Bob"), json!(88)]);
@@ -51,5 +58,10 @@ async fn write_read_append() {
 
     let view = ws(&sim, |w| w.sheet_view(token)).unwrap();
     assert_eq!(view.sheets[0].values[2][0], json!("Bob"));
-    assert!(client.read_values(token, " ", ValueRender::ToString).await.is_err());
+    assert!(
+        client
+            .read_values(token, " ", ValueRender::ToString)
+            .await
+            .is_err()
+    );
 }

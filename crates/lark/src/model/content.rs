@@ -20,19 +20,31 @@ pub const POST_CARD_LIMIT: usize = 30 * 1024;
 pub enum Content {
     Text(Text),
     Post(Post),
-    Image { image_key: ImageKey },
-    File { file_key: FileKey },
+    Image {
+        image_key: ImageKey,
+    },
+    File {
+        file_key: FileKey,
+    },
     /// An opus file uploaded with `file_type=opus`.
-    Audio { file_key: FileKey },
+    Audio {
+        file_key: FileKey,
+    },
     /// A video (mp4), with an optional cover image.
     Media {
         file_key: FileKey,
         image_key: Option<ImageKey>,
     },
-    Sticker { file_key: FileKey },
+    Sticker {
+        file_key: FileKey,
+    },
     Interactive(Card),
-    ShareChat { chat_id: ChatId },
-    ShareUser { user_id: OpenId },
+    ShareChat {
+        chat_id: ChatId,
+    },
+    ShareUser {
+        user_id: OpenId,
+    },
 }
 
 impl Content {
