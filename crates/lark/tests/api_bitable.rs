@@ -122,6 +122,12 @@ async fn fields_and_filtered_records() {
     };
     let done = client.search_records(at, t, &search, None).await.unwrap();
     assert_eq!(done.items.len(), 2);
+    let all_done: Vec<_> = client
+        .search_records_all(at, t, search.clone())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all_done.len(), 2);
 
     client.delete_record(at, t, &one.record_id).await.unwrap();
     let gone = client

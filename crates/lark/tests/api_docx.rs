@@ -5,7 +5,7 @@ mod api_common;
 
 use api_common::*;
 use futures::TryStreamExt;
-use lark::api::docx::{Block, BlockChange, DocImage, TextElement, UpdateBlock};
+use lark::api::docx::{Block, BlockChange, DocFile, DocImage, TextElement, UpdateBlock};
 
 /// A 2×3 PNG (signature and IHDR are enough for a size sniffer).
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -147,4 +147,30 @@ async fn a_table_gets_its_cells() {
     let table_id = made.children[0].block_id.clone().unwrap();
     let got = client.get_block(id, &table_id).await.unwrap();
     assert_eq!(got.children.len(), 6, "{got:?}");
+}
+
+#[tokio::test]
+async fn attach_a_file() {
+    let (sim, client) = setup().await;
+    let doc = client.create_document(Some("f"), None).await.unwrap();
+    let id = doc.document_id.as_str();
+    let block_id = client
+        .insert_file(
+            id,
+            DocFile::new(b"a,b\n1,2\n".to_vec()).file_name("data.csv"),
+        )
+        .await
+        .unwrap();
+    let block = client.get_block(id, &block_id).await.unwrap();
+    assert_eq!(block.block_type, 23);
+    let token = block.file.and_then(|f| f.token).expect("file token set");
+    let medias = ws(&sim, |w| w.drive_medias());
+    assert!(
+        medias
+            .iter()
+            .any(|m| m.file_token == token && m.parent_type == "docx_file" && m.name == "data.csv"),
+        "{medias:?}"
+    );
+    let md = ws(&sim, |w| w.doc_view(id)).unwrap().markdown;
+    assert!(md.contains(&format!("({token})")), "{md}");
 }

@@ -3,17 +3,15 @@
 //! Block edits carry a `client_token` made once per call, so a retried request applies once.
 
 mod blocks;
-
-use std::path::PathBuf;
+mod insert;
 
 use futures::Stream;
 use serde::{Deserialize, Serialize};
 
 pub use blocks::*;
+pub use insert::{DocFile, DocImage};
 
-use crate::api::drive::DriveUpload;
 use crate::api::page::{Page, paginate};
-use crate::api::source::Source;
 use crate::error::{Error, Result};
 use crate::http::{Client, Req};
 use crate::routes::Route;
@@ -73,39 +71,7 @@ struct OneBlock {
     block: Block,
 }
 
-/// The image to put in a document.
-#[derive(Debug, Clone)]
-pub struct DocImage {
-    pub source: Source,
-    pub file_name: Option<String>,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-}
-
-impl DocImage {
-    pub fn new(source: impl Into<Source>) -> DocImage {
-        DocImage {
-            source: source.into(),
-            file_name: None,
-            width: None,
-            height: None,
-        }
-    }
-
-    pub fn size(mut self, width: u32, height: u32) -> Self {
-        self.width = Some(width);
-        self.height = Some(height);
-        self
-    }
-}
-
-impl From<PathBuf> for DocImage {
-    fn from(p: PathBuf) -> Self {
-        DocImage::new(p)
-    }
-}
-
-fn client_token() -> String {
+pub(crate) fn client_token() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
@@ -248,45 +214,6 @@ impl Client {
         .json(&serde_json::json!({ "start_index": start, "end_index": end }));
         let _: serde::de::IgnoredAny = self.call(req).await?;
         Ok(())
-    }
-
-    /// Appends an image to the end of a document, the way the platform requires: find the end,
-    /// create an empty image block, upload the image as `docx_image` media of that block, and
-    /// point the block at it. Returns the image block's id.
-    pub async fn insert_image(&self, document_id: &str, image: DocImage) -> Result<String> {
-        let root = self.get_block(document_id, document_id).await?;
-        let created = self
-            .create_blocks(
-                document_id,
-                document_id,
-                &[Block::image()],
-                Some(root.children.len()),
-            )
-            .await?;
-        let block_id = created
-            .children
-            .first()
-            .and_then(|b| b.block_id.clone())
-            .ok_or_else(|| Error::Decode {
-                status: 200,
-                path: "blocks/children".into(),
-                snippet: "no block_id for the new image block".into(),
-            })?;
-        let mut upload = DriveUpload::media(image.source.clone(), "docx_image", &block_id)
-            .extra(serde_json::json!({ "drive_route_token": document_id }).to_string());
-        upload.file_name = image.file_name.clone();
-        let token = self.drive_upload(&upload).await?;
-        let change = UpdateBlock {
-            block_id: block_id.clone(),
-            change: BlockChange::ReplaceImage(ImageBlock {
-                token: Some(token),
-                width: image.width,
-                height: image.height,
-                align: None,
-            }),
-        };
-        self.batch_update_blocks(document_id, &[change]).await?;
-        Ok(block_id)
     }
 }
 

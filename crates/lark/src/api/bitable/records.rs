@@ -191,6 +191,25 @@ impl Client {
         self.call(req).await
     }
 
+    /// Every record a structured search finds.
+    pub fn search_records_all(
+        &self,
+        app_token: &str,
+        table_id: &str,
+        search: SearchRecords,
+    ) -> impl Stream<Item = Result<Record>> + Send {
+        let (client, (app, table)) = (self.clone(), table(app_token, table_id));
+        paginate(move |token| {
+            let (client, app, table, s) =
+                (client.clone(), app.clone(), table.clone(), search.clone());
+            async move {
+                client
+                    .search_records(&app, &table, &s, token.as_deref())
+                    .await
+            }
+        })
+    }
+
     pub async fn create_record(
         &self,
         app_token: &str,
