@@ -194,3 +194,78 @@ async fn oversized_text_is_refused_before_sending() {
             .all(|c| !c.path.ends_with("/im/v1/messages"))
     );
 }
+
+#[tokio::test]
+async fn a_failed_send_is_retried_only_with_a_uuid() {
+    let (sim, client) = setup().await;
+    let chat = group(&sim);
+    let to = ReceiveId::from(&chat);
+    sim.state()
+        .fail_next("/open-apis/im/v1/messages", 1, 503, 1);
+    client
+        .send_message(&to, &Content::text("keyed"), Some("k-1"))
+        .await
+        .expect("retried after the 503");
+    sim.state()
+        .fail_next("/open-apis/im/v1/messages", 1, 503, 1);
+    // Without a key a retry could post twice, so the error comes back instead.
+    let err = client
+        .send_message(&to, &Content::text("unkeyed"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.api().map(|e| e.http_status), Some(503), "{err}");
+    let texts: Vec<_> = seen(&sim, &chat)
+        .iter()
+        .map(|m| m["content"]["text"].clone())
+        .collect();
+    assert_eq!(texts, vec![serde_json::json!("keyed")]);
+}
+
+#[tokio::test]
+async fn a_burst_to_one_chat_arrives_once_each_under_the_platform_limit() {
+    let (sim, client) = setup().await;
+    sim.state().configure(|c| c.rate_limit = true);
+    let chat = group(&sim);
+    let to = ReceiveId::from(&chat);
+    let sends = (0..12).map(|i| {
+        let (client, to) = (client.clone(), to.clone());
+        async move {
+            client
+                .send_message(&to, &Content::text(format!("n{i}")), Some(&format!("b{i}")))
+                .await
+        }
+    });
+    for r in futures::future::join_all(sends).await {
+        r.unwrap();
+    }
+    // Rate-limited attempts are waited out and retried; the uuids keep retries from doubling.
+    let mut texts: Vec<_> = seen(&sim, &chat)
+        .iter()
+        .filter_map(|m| m["content"]["text"].as_str().map(str::to_owned))
+        .collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 12);
+    assert_eq!(seen(&sim, &chat).len(), 12);
+}
+
+#[tokio::test]
+async fn rest_mentions_are_strings_with_their_id_type() {
+    let (sim, client) = setup().await;
+    let chat = group(&sim);
+    let sent = client
+        .send_message(
+            &ReceiveId::from(&chat),
+            &Text::new("cc ").at("ou_bob", "Bob").into(),
+            None,
+        )
+        .await
+        .unwrap();
+    let got = client.get_message(&sent.message_id).await.unwrap();
+    let m = &got[0].mentions[0];
+    assert_eq!(
+        (m.id.as_str(), m.id_type.as_str(), m.name.as_str()),
+        ("ou_bob", "open_id", "Bob")
+    );
+    assert!(got[0].content().contains(&m.key), "{}", got[0].content());
+}
