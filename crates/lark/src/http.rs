@@ -229,7 +229,6 @@ pub(crate) struct Req {
     auth: bool,
     chat: Option<String>,
     retry_safe: bool,
-    headers: Vec<(&'static str, String)>,
 }
 
 impl Req {
@@ -242,7 +241,6 @@ impl Req {
             auth: true,
             chat: None,
             retry_safe: true,
-            headers: Vec::new(),
         }
     }
 
@@ -273,11 +271,6 @@ impl Req {
         self
     }
 
-    pub(crate) fn header(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((key, value.into()));
-        self
-    }
-
     /// Counts the call against the per-chat send limit of `chat`.
     pub(crate) fn chat(mut self, chat: impl Into<String>) -> Self {
         self.chat = Some(chat.into());
@@ -288,11 +281,6 @@ impl Req {
     /// key: it is not retried after a network error or a 5xx.
     pub(crate) fn not_retry_safe(mut self) -> Self {
         self.retry_safe = false;
-        self
-    }
-
-    pub(crate) fn no_auth(mut self) -> Self {
-        self.auth = false;
         self
     }
 }
@@ -490,14 +478,15 @@ impl Client {
             let parsed: Option<ErrorBody> = serde_json::from_slice(&body).ok();
             let code = parsed.as_ref().map(|p| p.code);
 
-            if let (Some(c), Some(tok)) = (code, &token) {
-                if crate::error::TOKEN_INVALID_CODES.contains(&c) && !refreshed {
-                    // The token was revoked or expired early: fetch a new one and try once more.
-                    refreshed = true;
-                    inner.tokens.invalidate(tok);
-                    inner.stats.token_refreshes.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                }
+            if let (Some(c), Some(tok)) = (code, &token)
+                && crate::error::TOKEN_INVALID_CODES.contains(&c)
+                && !refreshed
+            {
+                // The token was revoked or expired early: fetch a new one and try once more.
+                refreshed = true;
+                inner.tokens.invalidate(tok);
+                inner.stats.token_refreshes.fetch_add(1, Ordering::Relaxed);
+                continue;
             }
             if status == 429 || code == Some(99991400) {
                 inner.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -520,12 +509,13 @@ impl Client {
                     }
                 }
             }
-            if status >= 500 && req.retry_safe {
-                if let Some(d) = delays.next().filter(|_| self.time_left(started)) {
-                    inner.stats.retries.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(d).await;
-                    continue;
-                }
+            if status >= 500
+                && req.retry_safe
+                && let Some(d) = delays.next().filter(|_| self.time_left(started))
+            {
+                inner.stats.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(d).await;
+                continue;
             }
             return match parsed {
                 Some(p) if p.code == 0 && (200..300).contains(&status) => {
@@ -574,9 +564,6 @@ impl Client {
         }
         if let Some(t) = token {
             b = b.bearer_auth(t.expose());
-        }
-        for (k, v) in &req.headers {
-            b = b.header(*k, v);
         }
         match &req.body {
             Body::None => b,

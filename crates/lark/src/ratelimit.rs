@@ -35,11 +35,20 @@ fn quota(per_second: u32) -> Quota {
     Quota::per_second(NonZeroU32::new(per_second.max(1)).expect("max(1) is non-zero"))
 }
 
+/// `per_second` calls spaced evenly with no burst: the platform counts in a sliding second, where
+/// a burst of N at the end of one window and N more at the start of the next would exceed N.
+fn spaced(per_second: u32) -> Quota {
+    let period = std::time::Duration::from_secs(1) / per_second.max(1);
+    Quota::with_period(period)
+        .expect("a positive period")
+        .allow_burst(NonZeroU32::MIN)
+}
+
 impl Limiters {
     pub(crate) fn new(limits: RateLimits) -> Self {
         Limiters {
             app: governor::RateLimiter::direct(quota(limits.app_per_second)),
-            chat: governor::RateLimiter::keyed(quota(limits.chat_per_second)),
+            chat: governor::RateLimiter::keyed(spaced(limits.chat_per_second)),
             waits: AtomicU64::new(0),
         }
     }

@@ -8,9 +8,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use lark::model::event::Event;
-use lark::webhook::{Inbound, RequestHeaders, WebhookVerifier, SUCCESS_BODY};
 use lark::Secret;
+use lark::model::event::Event;
+use lark::webhook::{Inbound, RequestHeaders, SUCCESS_BODY, WebhookVerifier};
 use lark_sim::control::{Person, SeedChat, UserMessage};
 use lark_sim::delivery::{DeliveryStatus, Outcome};
 use lark_sim::{AppSpec, DeliveryMode, Sim, SimConfig};
@@ -24,7 +24,11 @@ struct Receiver {
 }
 
 async fn hook(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
-    match r.verifier.handle(&RequestHeaders::from_http(&headers), &body, SystemTime::now()) {
+    match r.verifier.handle(
+        &RequestHeaders::from_http(&headers),
+        &body,
+        SystemTime::now(),
+    ) {
         Ok(Inbound::Challenge { response_body, .. }) => (StatusCode::OK, response_body),
         Ok(Inbound::Event(env)) => {
             if let Event::MessageReceived(m) = &env.event {
@@ -75,7 +79,14 @@ async fn say(sim: &Sim, text: &str) -> String {
     let alice = Person::new("ou_alice0000000000000000000000001", "Alice");
     let chat = sim
         .state()
-        .seed_chat(APP, SeedChat { name: "ops".into(), members: vec![alice.clone()], ..Default::default() })
+        .seed_chat(
+            APP,
+            SeedChat {
+                name: "ops".into(),
+                members: vec![alice.clone()],
+                ..Default::default()
+            },
+        )
         .unwrap();
     sim.state()
         .user_sends(APP, UserMessage::text(&chat, alice, text))
@@ -87,7 +98,10 @@ async fn say(sim: &Sim, text: &str) -> String {
 async fn challenge_then_encrypted_signed_event_is_accepted_once() {
     let (url, r) = receiver("kY7r2xQ9wPzL", "vt_3Hf8sJ2m").await;
     let sim = sim_pushing_to(&url).await;
-    sim.state().verify_webhook(APP).await.expect("the challenge is answered");
+    sim.state()
+        .verify_webhook(APP)
+        .await
+        .expect("the challenge is answered");
     let id = say(&sim, "hello over webhook").await;
     let rec = sim
         .state()
@@ -96,7 +110,10 @@ async fn challenge_then_encrypted_signed_event_is_accepted_once() {
         .unwrap();
     assert_eq!(rec.status, DeliveryStatus::Acked, "{rec:?}");
     assert_eq!(rec.attempts.len(), 1);
-    assert_eq!(*r.texts.lock().unwrap(), vec!["hello over webhook".to_owned()]);
+    assert_eq!(
+        *r.texts.lock().unwrap(),
+        vec!["hello over webhook".to_owned()]
+    );
 }
 
 #[tokio::test]
@@ -105,7 +122,11 @@ async fn wrong_encrypt_key_is_refused_and_the_platform_retries() {
     let sim = sim_pushing_to(&url).await;
     let id = say(&sim, "you cannot read me").await;
     let rec = loop {
-        let rec = sim.state().wait_delivery(APP, &id, Duration::from_secs(5)).await.unwrap();
+        let rec = sim
+            .state()
+            .wait_delivery(APP, &id, Duration::from_secs(5))
+            .await
+            .unwrap();
         if rec.status != DeliveryStatus::Pending {
             break rec;
         }
@@ -117,7 +138,10 @@ async fn wrong_encrypt_key_is_refused_and_the_platform_retries() {
     // event is ever accepted.
     assert!(
         rec.attempts.iter().all(|a| !a.outcome.delivered()
-            && matches!(a.outcome, Outcome::VerificationFailed { .. } | Outcome::Acked { code: 401, .. })),
+            && matches!(
+                a.outcome,
+                Outcome::VerificationFailed { .. } | Outcome::Acked { code: 401, .. }
+            )),
         "{rec:?}"
     );
     assert!(r.texts.lock().unwrap().is_empty());

@@ -8,20 +8,23 @@ use lark::Client;
 use lark::ws::{ConnState, LongConnection, WsEvent, WsOptions};
 use lark_sim::control::{Person, SeedChat, UserMessage};
 use lark_sim::delivery::DeliveryStatus;
-use lark_sim::{AppSpec, Sim, SimConfig};
+use lark_sim::{AppSpec, RedeliveryPolicy, Sim, SimConfig};
 use tokio::sync::mpsc;
 
 const APP: &str = "cli_a1b2c3d4e5f60718";
 const SECRET: &str = "s3cret";
 
 fn fast_config() -> SimConfig {
-    let mut c = SimConfig::default();
-    c.ping_interval_secs = 1;
-    c.reconnect_interval_secs = 1;
-    c.reconnect_nonce_secs = 0;
-    c.redelivery.ack_timeout = Duration::from_millis(800);
-    c.redelivery.schedule = vec![Duration::from_millis(300); 6];
-    c
+    SimConfig {
+        ping_interval_secs: 1,
+        reconnect_interval_secs: 1,
+        reconnect_nonce_secs: 0,
+        redelivery: RedeliveryPolicy {
+            ack_timeout: Duration::from_millis(800),
+            schedule: vec![Duration::from_millis(300); 6],
+        },
+        ..Default::default()
+    }
 }
 
 struct World {

@@ -21,7 +21,11 @@ fn main() -> std::process::ExitCode {
         "openclaw {}: the gateway commands ({}) are not available in this build yet.\n\
          Run a local Lark to develop against with: lark-sim --addr 127.0.0.1:9000 --app cli_a1b2c3d4e5f60718:secret",
         env!("CARGO_PKG_VERSION"),
-        if cli.args.is_empty() { "none given".to_owned() } else { cli.args.join(" ") }
+        if cli.args.is_empty() {
+            "none given".to_owned()
+        } else {
+            cli.args.join(" ")
+        }
     );
     std::process::ExitCode::from(2)
 }

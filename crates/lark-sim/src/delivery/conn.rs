@@ -113,9 +113,10 @@ impl Conn {
                 payload: Some(chunk.to_vec()),
                 ..Default::default()
             };
-            // A silent connection swallows events, like a half-open TCP connection would.
+            // A silent connection swallows events, like a half-open TCP connection would. Otherwise
+            // wait for room: the platform queues frames behind a slow socket, it never drops them.
             if !self.is_silent() {
-                let _ = self.outbox.try_send(frame.to_bytes());
+                let _ = self.outbox.send(frame.to_bytes()).await;
             }
         }
         (sum, rx)

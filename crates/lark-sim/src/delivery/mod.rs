@@ -96,7 +96,7 @@ pub struct Runtime {
     pub(crate) conns: Mutex<Vec<Arc<Conn>>>,
     /// Signalled whenever a connection opens or closes.
     pub(crate) conns_changed: Notify,
-    pub(crate) deliveries: Mutex<VecDeque<DeliveryRecord>>,
+    pub(crate) deliveries: Mutex<Deliveries>,
     pub(crate) delivery_changed: Notify,
     /// ACK frames are read and then ignored, so every event times out.
     pub(crate) withhold_acks: AtomicBool,
@@ -115,17 +115,25 @@ impl Runtime {
 
     pub(crate) fn record(&self, record: DeliveryRecord) {
         let mut d = self.deliveries.lock().expect("deliveries lock");
-        if d.len() >= MAX_DELIVERIES {
-            d.pop_front();
+        if d.order.len() >= MAX_DELIVERIES
+            && let Some(old) = d.order.pop_front()
+        {
+            d.by_id.remove(&old);
         }
-        d.push_back(record);
+        // A re-injected event id replaces its old record but keeps one place in the order.
+        if d.by_id
+            .insert(record.event_id.clone(), record.clone())
+            .is_none()
+        {
+            d.order.push_back(record.event_id);
+        }
         drop(d);
         self.delivery_changed.notify_waiters();
     }
 
     fn update(&self, event_id: &str, f: impl FnOnce(&mut DeliveryRecord)) {
         let mut d = self.deliveries.lock().expect("deliveries lock");
-        if let Some(r) = d.iter_mut().rev().find(|r| r.event_id == event_id) {
+        if let Some(r) = d.by_id.get_mut(event_id) {
             f(r);
         }
         drop(d);
@@ -133,10 +141,10 @@ impl Runtime {
     }
 
     pub fn deliveries(&self) -> Vec<DeliveryRecord> {
-        self.deliveries
-            .lock()
-            .expect("deliveries lock")
+        let d = self.deliveries.lock().expect("deliveries lock");
+        d.order
             .iter()
+            .filter_map(|id| d.by_id.get(id))
             .cloned()
             .collect()
     }
@@ -145,11 +153,17 @@ impl Runtime {
         self.deliveries
             .lock()
             .expect("deliveries lock")
-            .iter()
-            .rev()
-            .find(|r| r.event_id == event_id)
+            .by_id
+            .get(event_id)
             .cloned()
     }
+}
+
+/// Recorded deliveries, by event id (updated on every attempt) and in arrival order (bounded).
+#[derive(Default)]
+pub(crate) struct Deliveries {
+    order: VecDeque<String>,
+    by_id: std::collections::HashMap<String, DeliveryRecord>,
 }
 
 /// What a dispatch needs besides the app: the redelivery policy, the frame size and an HTTP client.

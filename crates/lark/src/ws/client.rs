@@ -13,13 +13,13 @@ use std::time::{Duration, Instant, SystemTime};
 use futures::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{interval, interval_at, MissedTickBehavior};
+use tokio::time::{MissedTickBehavior, interval, interval_at};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::config::WsConfig;
-use super::endpoint::{bootstrap, classify_handshake, ConnectError, Endpoint};
-use super::event::{event_id_of, Seen, Verdict, WsEvent};
-use super::frame::{header, AckPayload, Frame};
+use super::endpoint::{ConnectError, Endpoint, bootstrap, classify_handshake};
+use super::event::{Seen, Verdict, WsEvent, event_id_of};
+use super::frame::{AckPayload, Frame, header};
 use super::reassembly::{Fragment, Reassembler};
 use super::status::{ConnState, Status};
 use crate::http::Client;
@@ -101,7 +101,11 @@ impl LongConnection {
     }
 
     /// Waits until the status satisfies `pred`, at most `timeout`.
-    pub async fn wait_until(&self, timeout: Duration, pred: impl Fn(&Status) -> bool) -> Option<Status> {
+    pub async fn wait_until(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&Status) -> bool,
+    ) -> Option<Status> {
         let mut rx = self.status.clone();
         let found = tokio::time::timeout(timeout, rx.wait_for(|s| pred(s))).await;
         match found {
@@ -166,7 +170,11 @@ impl Runner {
                 Err(ConnectError::Retryable(reason)) => {
                     failures += 1;
                     tracing::warn!(target: "ws", app_id = %self.client.app_id(), attempt = failures, "ws connect failed, will retry: {reason}");
-                    let state = if ever_connected { ConnState::Reconnecting } else { ConnState::Connecting };
+                    let state = if ever_connected {
+                        ConnState::Reconnecting
+                    } else {
+                        ConnState::Connecting
+                    };
                     self.set_state(state, Some(reason));
                 }
                 Ok((socket, endpoint)) => {
@@ -187,7 +195,9 @@ impl Runner {
             }
             let limit = self.config.reconnect_count;
             if limit >= 0 && !self.options.reconnect_forever && failures > limit {
-                let reason = format!("gave up after {failures} failed reconnect attempts (the platform's ReconnectCount is {limit})");
+                let reason = format!(
+                    "gave up after {failures} failed reconnect attempts (the platform's ReconnectCount is {limit})"
+                );
                 tracing::error!(target: "ws", app_id = %self.client.app_id(), "{reason}");
                 self.set_state(ConnState::Fatal(reason.clone()), Some(reason));
                 return;
@@ -196,7 +206,11 @@ impl Runner {
             // clients cut off together do not all come back at once; later ones the interval.
             let wait = if failures <= 1 {
                 let nonce = self.config.reconnect_nonce.as_millis() as u64;
-                Duration::from_millis(if nonce == 0 { 0 } else { rand::random::<u64>() % nonce })
+                Duration::from_millis(if nonce == 0 {
+                    0
+                } else {
+                    rand::random::<u64>() % nonce
+                })
             } else {
                 self.config.reconnect_interval
             };
@@ -211,7 +225,9 @@ impl Runner {
         &mut self,
     ) -> Result<
         (
-            tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+            tokio_tungstenite::WebSocketStream<
+                tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+            >,
             Endpoint,
         ),
         ConnectError,
@@ -239,7 +255,9 @@ impl Runner {
 
     async fn session(
         &mut self,
-        socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+        socket: tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
         endpoint: &Endpoint,
     ) -> SessionEnd {
         let (mut sink, mut stream) = socket.split();
@@ -354,9 +372,18 @@ impl Runner {
             tracing::debug!(target: "ws", kind = ?frame.kind(), "ignoring a data frame that is not an event");
             return None;
         }
-        let msg_id = frame.header(header::MESSAGE_ID).unwrap_or_default().to_owned();
-        let sum = frame.header(header::SUM).and_then(|s| s.parse().ok()).unwrap_or(1usize);
-        let seq = frame.header(header::SEQ).and_then(|s| s.parse().ok()).unwrap_or(0usize);
+        let msg_id = frame
+            .header(header::MESSAGE_ID)
+            .unwrap_or_default()
+            .to_owned();
+        let sum = frame
+            .header(header::SUM)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1usize);
+        let seq = frame
+            .header(header::SEQ)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0usize);
         let part = frame.payload.clone().unwrap_or_default();
         let payload = match reassembler.add(&msg_id, sum, seq, part) {
             Fragment::Complete(p) => p,
@@ -379,6 +406,12 @@ impl Runner {
                 Verdict::InFlight => return None,
             }
         }
-        Some(WsEvent::new(payload, frame, event_id, out.clone(), self.seen.clone()))
+        Some(WsEvent::new(
+            payload,
+            frame,
+            event_id,
+            out.clone(),
+            self.seen.clone(),
+        ))
     }
 }

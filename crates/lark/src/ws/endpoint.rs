@@ -71,12 +71,13 @@ pub(crate) async fn bootstrap(client: &Client) -> Result<Endpoint, ConnectError>
         .timeout(std::time::Duration::from_secs(15))
         .send()
         .await
-        .map_err(|e| ConnectError::Retryable(format!("endpoint request failed: {}", e.without_url())))?;
+        .map_err(|e| {
+            ConnectError::Retryable(format!("endpoint request failed: {}", e.without_url()))
+        })?;
     let status = resp.status();
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| ConnectError::Retryable(format!("endpoint answer lost: {}", e.without_url())))?;
+    let bytes = resp.bytes().await.map_err(|e| {
+        ConnectError::Retryable(format!("endpoint answer lost: {}", e.without_url()))
+    })?;
     if !status.is_success() {
         return Err(ConnectError::Retryable(format!(
             "endpoint answered HTTP {status} (system busy)"

@@ -205,7 +205,10 @@ mod tests {
             event_id_of(br#"{"schema":"2.0","header":{"event_id":"e1"}}"#).as_deref(),
             Some("e1")
         );
-        assert_eq!(event_id_of(br#"{"uuid":"u1","event":{}}"#).as_deref(), Some("u1"));
+        assert_eq!(
+            event_id_of(br#"{"uuid":"u1","event":{}}"#).as_deref(),
+            Some("u1")
+        );
         assert_eq!(event_id_of(b"garbage"), None);
     }
 }

@@ -38,7 +38,13 @@ impl Reassembler {
     }
 
     /// Adds fragment `seq` of `sum` for `message_id`.
-    pub(crate) fn add(&mut self, message_id: &str, sum: usize, seq: usize, payload: Vec<u8>) -> Fragment {
+    pub(crate) fn add(
+        &mut self,
+        message_id: &str,
+        sum: usize,
+        seq: usize,
+        payload: Vec<u8>,
+    ) -> Fragment {
         self.expire(Instant::now());
         if sum <= 1 {
             return Fragment::Complete(payload);
@@ -63,7 +69,11 @@ impl Reassembler {
         entry.parts[seq] = Some(payload);
         entry.touched = Instant::now();
         if entry.parts.iter().all(Option::is_some) {
-            let parts = self.partial.remove(message_id).map(|p| p.parts).unwrap_or_default();
+            let parts = self
+                .partial
+                .remove(message_id)
+                .map(|p| p.parts)
+                .unwrap_or_default();
             Fragment::Complete(parts.into_iter().flatten().flatten().collect())
         } else {
             Fragment::Pending
@@ -72,7 +82,8 @@ impl Reassembler {
 
     fn expire(&mut self, now: Instant) {
         let ttl = self.ttl;
-        self.partial.retain(|_, p| now.duration_since(p.touched) < ttl);
+        self.partial
+            .retain(|_, p| now.duration_since(p.touched) < ttl);
     }
 
     #[cfg(test)]
@@ -90,7 +101,10 @@ mod tests {
         let mut r = Reassembler::new(Duration::from_secs(5));
         assert_eq!(r.add("m", 3, 2, b"c".to_vec()), Fragment::Pending);
         assert_eq!(r.add("m", 3, 0, b"a".to_vec()), Fragment::Pending);
-        assert_eq!(r.add("m", 3, 1, b"b".to_vec()), Fragment::Complete(b"abc".to_vec()));
+        assert_eq!(
+            r.add("m", 3, 1, b"b".to_vec()),
+            Fragment::Complete(b"abc".to_vec())
+        );
         assert_eq!(r.pending(), 0);
     }
 
@@ -98,7 +112,10 @@ mod tests {
     fn nonsense_fragments_are_refused() {
         let mut r = Reassembler::new(Duration::from_secs(5));
         assert!(matches!(r.add("m", 2, 2, vec![]), Fragment::Invalid(_)));
-        assert!(matches!(r.add("m", 1 << 20, 0, vec![]), Fragment::Invalid(_)));
+        assert!(matches!(
+            r.add("m", 1 << 20, 0, vec![]),
+            Fragment::Invalid(_)
+        ));
     }
 
     #[test]
