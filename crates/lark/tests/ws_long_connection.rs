@@ -298,3 +298,52 @@ async fn wrong_secret_is_fatal_and_never_printed() {
     assert!(text.contains("App ID and App Secret"), "{text}");
     assert!(!text.contains("wrong-secret-value"), "{text}");
 }
+
+#[tokio::test]
+async fn the_platforms_reconnect_count_is_honoured_and_reported() {
+    let config = SimConfig {
+        reconnect_count: 2,
+        ..fast_config()
+    };
+    let w = world(config).await;
+    let (conn, _rx) = connect(&w, WsOptions::default()).await;
+    w.sim
+        .state()
+        .fail_next("/callback/ws/endpoint", 100, 500, 1);
+    w.sim.state().drop_connections(APP).unwrap();
+    let s = conn
+        .wait_until(Duration::from_secs(15), |s| {
+            matches!(s.state, ConnState::Fatal(_))
+        })
+        .await
+        .expect("gave up after the platform's count");
+    let ConnState::Fatal(reason) = s.state else {
+        unreachable!()
+    };
+    assert!(reason.contains("ReconnectCount is 2"), "{reason}");
+}
+
+#[tokio::test]
+async fn reconnect_forever_outlasts_the_platforms_count() {
+    let config = SimConfig {
+        reconnect_count: 1,
+        ..fast_config()
+    };
+    let w = world(config).await;
+    let options = WsOptions {
+        reconnect_forever: true,
+        ..Default::default()
+    };
+    let (conn, mut rx) = connect(&w, options).await;
+    w.sim.state().fail_next("/callback/ws/endpoint", 3, 500, 1);
+    w.sim.state().drop_connections(APP).unwrap();
+    conn.wait_until(Duration::from_secs(15), |s| {
+        s.connects >= 2 && s.state == ConnState::Connected
+    })
+    .await
+    .expect("connected again after three failed attempts");
+    let id = say(&w, "still here");
+    let ev = next(&mut rx, 5).await;
+    assert_eq!(ev.event_id.as_deref(), Some(id.as_str()));
+    ev.ack();
+}
