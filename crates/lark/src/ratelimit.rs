@@ -39,9 +39,11 @@ fn quota(per_second: u32) -> Quota {
 /// a burst of N at the end of one window and N more at the start of the next would exceed N.
 fn spaced(per_second: u32) -> Quota {
     let period = std::time::Duration::from_secs(1) / per_second.max(1);
-    Quota::with_period(period)
-        .expect("a positive period")
-        .allow_burst(NonZeroU32::MIN)
+    match Quota::with_period(period) {
+        Some(q) => q.allow_burst(NonZeroU32::MIN),
+        // Over a billion per second rounds the period to zero: that is no limit at all.
+        None => quota(per_second),
+    }
 }
 
 impl Limiters {
@@ -74,5 +76,39 @@ impl Limiters {
     /// How many calls had to wait for a limiter.
     pub(crate) fn waits(&self) -> u64 {
         self.waits.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_chat_gets_no_burst_and_other_chats_are_not_held_up() {
+        let l = Limiters::new(RateLimits {
+            app_per_second: 1000,
+            chat_per_second: 5,
+        });
+        l.acquire(Some("oc_a")).await;
+        assert!(
+            l.chat.check_key(&"oc_a".to_owned()).is_err(),
+            "the second send waits"
+        );
+        assert!(
+            l.chat.check_key(&"oc_b".to_owned()).is_ok(),
+            "another chat does not"
+        );
+    }
+
+    #[test]
+    fn absurd_limits_do_not_panic() {
+        let _ = Limiters::new(RateLimits {
+            app_per_second: u32::MAX,
+            chat_per_second: u32::MAX,
+        });
+        let _ = Limiters::new(RateLimits {
+            app_per_second: 0,
+            chat_per_second: 0,
+        });
     }
 }
