@@ -206,6 +206,21 @@ fn check_bytes(form: &Form, bytes: &[u8], size: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The `file` part of an `upload_all` form, checked against the declared `size` (at most
+/// 20 MB in one request; larger files go through `upload_prepare`) and `checksum`.
+fn upload_all_file(form: &Form) -> Result<Bytes, ApiError> {
+    let size = form.number("size")?;
+    let bytes = form.file()?;
+    if size > MAX_UPLOAD_ALL {
+        return Err(bad(
+            TOO_BIG,
+            "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare",
+        ));
+    }
+    check_bytes(form, &bytes, size)?;
+    Ok(bytes)
+}
+
 impl Workspace {
     /// Whether media may be attached to `parent_node` as `parent_type`.
     fn check_media_parent(
@@ -307,15 +322,7 @@ async fn media_upload_all(
     let name = form.text("file_name")?;
     let parent_type = form.text("parent_type")?;
     let parent_node = form.text("parent_node")?;
-    let size = form.number("size")?;
-    let bytes = form.file()?;
-    if size > MAX_UPLOAD_ALL {
-        return Err(bad(
-            TOO_BIG,
-            "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare",
-        ));
-    }
-    check_bytes(&form, &bytes, size)?;
+    let bytes = upload_all_file(&form)?;
     let mut w = ws(&app);
     w.check_media_parent(
         &parent_type,
@@ -340,15 +347,7 @@ async fn file_upload_all(
         )));
     }
     let parent_node = form.text("parent_node")?;
-    let size = form.number("size")?;
-    let bytes = form.file()?;
-    if size > MAX_UPLOAD_ALL {
-        return Err(bad(
-            TOO_BIG,
-            "file size beyond limit: upload_all takes at most 20 MB, use upload_prepare",
-        ));
-    }
-    check_bytes(&form, &bytes, size)?;
+    let bytes = upload_all_file(&form)?;
     let t = ws(&app).add_file(name, parent_node, bytes);
     Ok(ok(json!({ "file_token": t })))
 }

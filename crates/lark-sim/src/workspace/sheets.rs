@@ -328,6 +328,18 @@ struct WriteBody {
     value_range: Option<InRange>,
 }
 
+/// The range and rows of a body holding one `valueRange` (write and append).
+fn write_body(body: &[u8]) -> Result<(String, Vec<Vec<Value>>), ApiError> {
+    let b: WriteBody = json_body(body, wrong_body)?;
+    let vr = b
+        .value_range
+        .ok_or_else(|| wrong_body("valueRange is required"))?;
+    let range = vr
+        .range
+        .ok_or_else(|| wrong_range("valueRange.range is required"))?;
+    Ok((range, rows(vr.values)?))
+}
+
 /// Rows of a request's `values`, each an array.
 fn rows(values: Option<Vec<Value>>) -> Result<Vec<Vec<Value>>, ApiError> {
     let values = values.ok_or_else(|| wrong_body("valueRange.values is required"))?;
@@ -386,14 +398,7 @@ async fn write(
     Path(t): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: WriteBody = json_body(&body, wrong_body)?;
-    let vr = b
-        .value_range
-        .ok_or_else(|| wrong_body("valueRange is required"))?;
-    let range = vr
-        .range
-        .ok_or_else(|| wrong_range("valueRange.range is required"))?;
-    let values = rows(vr.values)?;
+    let (range, values) = write_body(&body)?;
     let mut w = ws(&app);
     let s = w.spreadsheet_mut(&t)?;
     Ok(ok(write_range(s, &range, &values)?))
@@ -450,14 +455,7 @@ async fn append(
             )));
         }
     };
-    let b: WriteBody = json_body(&body, wrong_body)?;
-    let vr = b
-        .value_range
-        .ok_or_else(|| wrong_body("valueRange is required"))?;
-    let range = vr
-        .range
-        .ok_or_else(|| wrong_range("valueRange.range is required"))?;
-    let values = rows(vr.values)?;
+    let (range, values) = write_body(&body)?;
     let height = values.len();
     let width = values.iter().map(Vec::len).max().unwrap_or(0);
     if height == 0 || width == 0 {
