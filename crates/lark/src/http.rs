@@ -1,7 +1,7 @@
 //! The HTTP layer: base URL, the `{code, msg, data}` envelope, typed errors with the log id,
 //! token refresh-and-retry, bounded retries with backoff and jitter, and client-side rate limits.
 //!
-//! Every API file builds a [`Req`] and hands it to [`Client::call`]; nothing else talks HTTP.
+//! Every API file builds a `Req` and hands it to `Client::call`; nothing else talks HTTP.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

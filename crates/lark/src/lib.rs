@@ -2,7 +2,7 @@
 //!
 //! It speaks the platform's wire protocol and nothing more: it knows nothing of agents or
 //! policies. Layers, from the bottom: [`model`] (typed ids, events, message content; no I/O),
-//! [`http`] (base URL, envelope, typed errors, retries, rate limits) with [`auth`]'s token cache,
+//! [`http`] (base URL, envelope, typed errors, retries, rate limits) with the token cache of `auth`,
 //! [`api`] (one file per REST resource), [`ws`] (the long connection) and [`webhook`] (signature,
 //! decryption and challenge over raw bytes).
 

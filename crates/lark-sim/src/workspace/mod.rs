@@ -5,7 +5,7 @@
 //! holds all of them behind the app's mutex so that endpoints see one consistent state (a
 //! media uploaded to a docx block can replace that block's image; a document created in docx is
 //! found by drive search and gets permission members). The `/_sim/...` readers in
-//! [`control`] and the `pub` methods in [`view`] expose the same state to tests.
+//! `control` and the `pub` methods in `view` expose the same state to tests.
 
 mod bitable;
 mod cardkit;
