@@ -103,7 +103,7 @@ struct Prepare<'a> {
     file_name: &'a str,
     parent_type: &'a str,
     parent_node: &'a str,
-    size: usize,
+    size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<&'a str>,
 }
@@ -128,12 +128,17 @@ impl Client {
                 }
             )));
         }
-        let bytes = upload.source.load().await?;
+        let size = upload.source.len().await?;
         // The chunked upload is limited by the platform's space, not by a documented size.
-        check_upload("upload", bytes.len(), usize::MAX)?;
-        if bytes.len() > UPLOAD_ALL_LIMIT {
-            self.drive_upload_chunked(upload, bytes).await
+        check_upload(
+            "upload",
+            usize::try_from(size).unwrap_or(usize::MAX),
+            usize::MAX,
+        )?;
+        if size > UPLOAD_ALL_LIMIT as u64 {
+            self.drive_upload_chunked(upload, size).await
         } else {
+            let bytes = upload.source.load().await?;
             self.drive_upload_all(upload, bytes).await
         }
     }
@@ -164,15 +169,17 @@ impl Client {
         Ok(t.file_token)
     }
 
-    /// Chunked upload: prepare, one part per block (each retried on its own), finish.
-    pub async fn drive_upload_chunked(&self, upload: &DriveUpload, bytes: Bytes) -> Result<String> {
+    /// Chunked upload of the `size` bytes of `upload.source`: prepare, one part per block (each
+    /// retried on its own, read from the source only when sent, with its adler32 checksum),
+    /// finish.
+    pub async fn drive_upload_chunked(&self, upload: &DriveUpload, size: u64) -> Result<String> {
         let [_, prepare, part, finish] = upload.routes();
         let name = self::name(upload);
         let body = Prepare {
             file_name: &name,
             parent_type: &upload.parent_type,
             parent_node: &upload.parent_node,
-            size: bytes.len(),
+            size,
             extra: upload.extra.as_deref(),
         };
         let p: Prepared = self.call(Req::route(prepare).json(&body)).await?;
@@ -183,32 +190,30 @@ impl Client {
                 snippet: "block_size 0".into(),
             });
         }
-        let blocks: Vec<Bytes> = (0..bytes.len())
-            .step_by(p.block_size)
-            .map(|start| bytes.slice(start..(start + p.block_size).min(bytes.len())))
-            .collect();
-        if let Some(n) = p.block_num.filter(|n| *n != blocks.len()) {
-            tracing::warn!(
-                expected = n,
-                got = blocks.len(),
-                "upload block count differs"
-            );
+        let block_size = p.block_size as u64;
+        let block_num = size.div_ceil(block_size);
+        if let Some(n) = p.block_num.filter(|n| *n as u64 != block_num) {
+            tracing::warn!(expected = n, got = block_num, "upload block count differs");
         }
-        for (seq, block) in blocks.iter().enumerate() {
+        for seq in 0..block_num {
+            let offset = seq * block_size;
+            let len = block_size.min(size - offset) as usize;
+            let block = upload.source.read_range(offset, len).await?;
             let form = vec![
                 FormField::Text("upload_id", p.upload_id.clone()),
                 FormField::Text("seq", seq.to_string()),
                 FormField::Text("size", block.len().to_string()),
+                FormField::Text("checksum", adler32(&block).to_string()),
                 FormField::File {
                     name: "file",
                     file_name: name.clone(),
-                    bytes: block.clone(),
+                    bytes: block,
                 },
             ];
             // A part is keyed by upload id and seq: sending it again replaces it.
             let _: serde::de::IgnoredAny = self.call(Req::route(part.clone()).form(form)).await?;
         }
-        let body = serde_json::json!({ "upload_id": p.upload_id, "block_num": blocks.len() });
+        let body = serde_json::json!({ "upload_id": p.upload_id, "block_num": block_num });
         let t: Token = self.call(Req::route(finish).json(&body)).await?;
         Ok(t.file_token)
     }
@@ -231,6 +236,22 @@ impl Client {
     }
 }
 
+/// The adler32 checksum the platform uses to check each part.
+fn adler32(bytes: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (1u32, 0u32);
+    // 5552 is the largest run before the sums can overflow a u32.
+    for chunk in bytes.chunks(5552) {
+        for &x in chunk {
+            a += x as u32;
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
 fn download_req(kind: Upload, file_token: &str) -> Req {
     let file_token = file_token.to_owned();
     Req::route(match kind {
@@ -244,4 +265,20 @@ fn name(upload: &DriveUpload) -> String {
         .file_name
         .clone()
         .unwrap_or_else(|| upload.source.file_name("file"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn adler32_of_known_strings() {
+        assert_eq!(super::adler32(b""), 1);
+        // The reference value from RFC 1950's algorithm for "Wikipedia".
+        assert_eq!(super::adler32(b"Wikipedia"), 0x11E6_0398);
+        let big = vec![0xffu8; 100_000];
+        let naive = big.iter().fold((1u64, 0u64), |(a, b), &x| {
+            let a = (a + x as u64) % 65521;
+            (a, (b + a) % 65521)
+        });
+        assert_eq!(super::adler32(&big), ((naive.1 << 16) | naive.0) as u32);
+    }
 }

@@ -18,12 +18,42 @@ impl Source {
     pub async fn load(&self) -> Result<Bytes> {
         match self {
             Source::Bytes(b) => Ok(b.clone()),
-            Source::Path(p) => tokio::fs::read(p).await.map(Bytes::from).map_err(|e| {
-                Error::Io(std::io::Error::new(
-                    e.kind(),
-                    format!("cannot read {}: {e}", p.display()),
-                ))
-            }),
+            Source::Path(p) => tokio::fs::read(p)
+                .await
+                .map(Bytes::from)
+                .map_err(|e| io_error(p, e)),
+        }
+    }
+
+    /// The size in bytes, without reading a file.
+    pub async fn len(&self) -> Result<u64> {
+        match self {
+            Source::Bytes(b) => Ok(b.len() as u64),
+            Source::Path(p) => tokio::fs::metadata(p)
+                .await
+                .map(|m| m.len())
+                .map_err(|e| io_error(p, e)),
+        }
+    }
+
+    /// `len` bytes from `offset`: a slice of memory, or one read of the file, so a large upload
+    /// never holds more than one part in memory.
+    pub(crate) async fn read_range(&self, offset: u64, len: usize) -> Result<Bytes> {
+        match self {
+            Source::Bytes(b) => {
+                let start = (offset as usize).min(b.len());
+                Ok(b.slice(start..(start + len).min(b.len())))
+            }
+            Source::Path(p) => {
+                use tokio::io::{AsyncReadExt, AsyncSeekExt};
+                let mut f = tokio::fs::File::open(p).await.map_err(|e| io_error(p, e))?;
+                f.seek(std::io::SeekFrom::Start(offset))
+                    .await
+                    .map_err(|e| io_error(p, e))?;
+                let mut buf = vec![0; len];
+                f.read_exact(&mut buf).await.map_err(|e| io_error(p, e))?;
+                Ok(buf.into())
+            }
         }
     }
 
@@ -37,6 +67,13 @@ impl Source {
             Source::Bytes(_) => fallback.to_owned(),
         }
     }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io(std::io::Error::new(
+        e.kind(),
+        format!("cannot read {}: {e}", path.display()),
+    ))
 }
 
 impl From<Vec<u8>> for Source {
