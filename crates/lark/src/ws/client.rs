@@ -70,6 +70,7 @@ impl LongConnection {
         let (tx, rx) = mpsc::channel(options.event_buffer.max(1));
         let (status_tx, status_rx) = watch::channel(Status::default());
         let (stop_tx, stop_rx) = watch::channel(false);
+        let seen = Arc::new(Mutex::new(Seen::new(options.dedup_capacity)));
         let runner = Runner {
             client,
             options,
@@ -77,7 +78,7 @@ impl LongConnection {
             status: status_tx,
             stop: stop_rx,
             config: WsConfig::default(),
-            seen: Arc::new(Mutex::new(Seen::new(10_000))),
+            seen,
         };
         let task = tokio::spawn(runner.run());
         (
@@ -153,7 +154,6 @@ impl Runner {
     }
 
     async fn run(mut self) {
-        self.seen = Arc::new(Mutex::new(Seen::new(self.options.dedup_capacity)));
         let mut failures: i64 = 0;
         let mut ever_connected = false;
         loop {

@@ -12,20 +12,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::de;
+use super::message::UserIds;
 use crate::Secret;
-use crate::model::{ChatId, MessageId, OpenId, UnionId, UserId};
+use crate::model::{ChatId, MessageId, OpenId, UserId};
 
 /// The user who clicked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct CardOperator {
     #[serde(default, deserialize_with = "de::opt_string")]
     pub tenant_key: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_id")]
-    pub open_id: Option<OpenId>,
-    #[serde(default, deserialize_with = "de::opt_id")]
-    pub union_id: Option<UnionId>,
-    #[serde(default, deserialize_with = "de::opt_id")]
-    pub user_id: Option<UserId>,
+    /// The clicker's open, union and user ids, as in every other event.
+    #[serde(flatten)]
+    pub ids: UserIds,
 }
 
 /// What was clicked or submitted.
