@@ -9,10 +9,11 @@ use serde_json::Value;
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/lark/vectors.json"
+        "/../../testdata/lark/vectors.json"
     );
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("vectors.json must sit in shared/lark beside the project: {e}"));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("testdata/lark/vectors.json (regenerate with scripts/gen-vectors): {e}")
+    });
     serde_json::from_str(&text).unwrap()
 }
 

@@ -1,4 +1,4 @@
-//! The wire vectors made by the official Python SDK (`shared/lark/vectors.json`), used as they are.
+//! The wire vectors made by the official Python SDK (`testdata/lark/vectors.json`), used as they are.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -9,10 +9,11 @@ use serde_json::Value;
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/lark/vectors.json"
+        "/../../testdata/lark/vectors.json"
     );
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("vectors.json must sit in shared/lark beside the project: {e}"));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("testdata/lark/vectors.json (regenerate with scripts/gen-vectors): {e}")
+    });
     serde_json::from_str(&text).expect("vectors.json is JSON")
 }
 

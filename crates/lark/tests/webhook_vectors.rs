@@ -1,4 +1,4 @@
-//! The webhook flow against the official vectors (`shared/lark/vectors.json`) and against every
+//! The webhook flow against the official vectors (`testdata/lark/vectors.json`) and against every
 //! way a request can be wrong.
 
 use std::time::{Duration, SystemTime};
@@ -12,7 +12,7 @@ use serde_json::Value;
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/lark/vectors.json"
+        "/../../testdata/lark/vectors.json"
     );
     serde_json::from_str(&std::fs::read_to_string(path).expect("vectors.json")).unwrap()
 }

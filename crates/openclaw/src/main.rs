@@ -1,31 +1,178 @@
 //! `openclaw`: the gateway and CLI that put an AI agent into Lark and Feishu.
 //!
-//! The platform layer (the `lark` client and `lark-sim`) is what exists today; the gateway
-//! (config, `gateway run`, policies, pairing, the agent) is built on top of it next. Until then
-//! this binary says so plainly instead of pretending.
+//! Clap wiring only: each command's work lives in `cmd/` over the library crates
+//! (`openclaw-config`, `openclaw-gateway`, `lark`).
 
-use clap::Parser;
+mod cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
 
 /// Put an AI agent into Lark and Feishu.
 #[derive(Parser)]
 #[command(name = "openclaw", version, about)]
 struct Cli {
-    /// Everything after `openclaw` (the gateway commands are not built yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// The config file (default: $OPENCLAW_CONFIG_PATH, else $OPENCLAW_STATE_DIR/openclaw.json,
+    /// else ~/.openclaw/openclaw.json).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn main() -> std::process::ExitCode {
+#[derive(Subcommand)]
+enum Command {
+    /// Read and change the config file.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// Run the gateway.
+    #[command(subcommand)]
+    Gateway(GatewayCmd),
+    /// Send messages.
+    #[command(subcommand)]
+    Message(MessageCmd),
+    /// Channel accounts: configuration and connection state.
+    #[command(subcommand)]
+    Channels(ChannelsCmd),
+    /// DM pairing requests: list, approve, reject.
+    #[command(subcommand)]
+    Pairing(PairingCmd),
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCmd {
+    /// Sets KEY (a dotted path such as channels.lark.appId) to VALUE: true/false, a number,
+    /// a JSON array or object, else a string. Only that key changes in the file.
+    Set { key: String, value: String },
+    /// Prints the value at KEY (secrets redacted).
+    Get { key: String },
+    /// Removes KEY from the file.
+    Unset { key: String },
+    /// Prints the config file's path.
+    Path,
+    /// Checks the whole config and prints OK or what is wrong.
+    Validate,
+}
+
+#[derive(Subcommand)]
+pub enum GatewayCmd {
+    /// Starts every enabled account and serves webhooks, /healthz, /status and /metrics.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The HTTP port (webhooks, health, status, metrics); default gateway.port or 18789.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// The address to listen on; default gateway.bind or 127.0.0.1.
+    #[arg(long)]
+    pub bind: Option<String>,
+    /// Log each event and send, and probe the bot's identity at start.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// No tenant needed: run against an embedded lark-sim with a seeded DM and group.
+    #[arg(long)]
+    pub sim: bool,
+}
+
+#[derive(Subcommand)]
+pub enum MessageCmd {
+    /// Sends one message and prints its id.
+    Send(SendArgs),
+}
+
+#[derive(Args)]
+pub struct SendArgs {
+    /// oc_ (chat), ou_ (user open id), on_ (union id), chat:oc_..., user:ou_..., or an e-mail.
+    #[arg(long)]
+    pub to: String,
+    /// The text (with --markdown: markdown, sent as a rich post).
+    #[arg(long, short)]
+    pub message: Option<String>,
+    /// Send the message as markdown (a post).
+    #[arg(long)]
+    pub markdown: bool,
+    /// Send an interactive card from a JSON file.
+    #[arg(long, value_name = "FILE.json")]
+    pub card: Option<PathBuf>,
+    /// Upload and send an image.
+    #[arg(long, value_name = "PATH")]
+    pub image: Option<PathBuf>,
+    /// Upload and send a file.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// The account to send as (default: the default account).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ChannelsCmd {
+    /// Each account: configured or what is missing, mode, connection state, last event.
+    Status {
+        /// Check credentials and the bot's identity against the platform.
+        #[arg(long)]
+        probe: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PairingCmd {
+    /// Pending pairing requests.
+    List {
+        /// The channel (lark).
+        #[arg(default_value = "lark")]
+        channel: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approves a pairing code: the user may talk to the bot from now on.
+    Approve {
+        channel: String,
+        code: String,
+        /// Tell the user they are in.
+        #[arg(long)]
+        notify: bool,
+    },
+    /// Rejects a pairing code.
+    Reject { channel: String, code: String },
+}
+
+fn main() -> ExitCode {
+    lark::install_crypto_provider();
     let cli = Cli::parse();
-    eprintln!(
-        "openclaw {}: the gateway commands ({}) are not available in this build yet.\n\
-         Run a local Lark to develop against with: lark-sim --addr 127.0.0.1:9000 --app cli_a1b2c3d4e5f60718:secret",
-        env!("CARGO_PKG_VERSION"),
-        if cli.args.is_empty() {
-            "none given".to_owned()
-        } else {
-            cli.args.join(" ")
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("openclaw: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
         }
-    );
-    std::process::ExitCode::from(2)
+    };
+    let paths = openclaw_config::Paths::resolve(cli.config.as_deref());
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Config(c) => cmd::config::run(&paths, c),
+            Command::Gateway(GatewayCmd::Run(args)) => cmd::gateway::run(&paths, args).await,
+            Command::Message(MessageCmd::Send(args)) => cmd::message::send(&paths, args).await,
+            Command::Channels(ChannelsCmd::Status { probe, json }) => {
+                cmd::channels::status(&paths, probe, json).await
+            }
+            Command::Pairing(p) => cmd::pairing::run(&paths, p).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("openclaw: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -10,10 +10,11 @@
 //! assert!(post.to_json_string().starts_with(r#"{"zh_cn":{"title":"Release","content":[["#));
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A post in one or more languages; the client shows the one matching the reader's language.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+/// Deserializable too, so a recorded reply (an outbox) can be read back and sent as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Post {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<PostLocale>,
@@ -62,8 +63,9 @@ impl Post {
 }
 
 /// The post in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PostLocale {
+    #[serde(default)]
     pub title: String,
     /// Paragraphs; each is a line of elements.
     pub content: Vec<Vec<PostElement>>,
@@ -84,7 +86,7 @@ impl PostLocale {
 }
 
 /// A text style of `text` and `a` elements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextStyle {
     #[serde(rename = "bold")]
     Bold,
@@ -97,27 +99,27 @@ pub enum TextStyle {
 }
 
 /// One element of a post paragraph, tagged by `tag`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "tag", rename_all = "snake_case")]
 pub enum PostElement {
     Text {
         text: String,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         style: Vec<TextStyle>,
         /// Sends `&lt;` and friends unescaped when true.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         un_escape: Option<bool>,
     },
     A {
         text: String,
         href: String,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         style: Vec<TextStyle>,
     },
     At {
         /// An open id, or `all`.
         user_id: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         user_name: Option<String>,
     },
     Img {
@@ -125,7 +127,7 @@ pub enum PostElement {
     },
     Media {
         file_key: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         image_key: Option<String>,
     },
     /// Markdown, rendered by the client (NODE `to-post.ts`).

@@ -1,0 +1,132 @@
+//! One running account: its config, its platform client, the bot's identity (looked up once and
+//! cached), its chat queues and what it reports to `/status`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use lark::api::bot::BotInfo;
+use lark::webhook::WebhookVerifier;
+use openclaw_config::{Account, Mode};
+use tokio::sync::{OnceCell, watch};
+
+/// The platform client for an account: `domain` (feishu, lark or a base URL) and its credentials.
+pub fn client_for(account: &Account) -> Result<lark::Client, String> {
+    let (app_id, secret) = account.credentials().map_err(|e| e.to_string())?;
+    lark::Client::builder(app_id, secret)
+        .domain(account.domain.clone())
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// A breaker for the typing reaction: a chat that is rate limited, or reactions that keep
+/// failing, get no reactions for a while instead of a storm of failing calls.
+#[derive(Debug, Default)]
+pub struct Breaker {
+    state: Mutex<(u32, Option<Instant>)>,
+}
+
+impl Breaker {
+    const OPEN_FOR: Duration = Duration::from_secs(300);
+    const FAILURES: u32 = 3;
+
+    pub fn allows(&self) -> bool {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match s.1 {
+            Some(until) if Instant::now() < until => false,
+            Some(_) => {
+                *s = (0, None);
+                true
+            }
+            None => true,
+        }
+    }
+
+    pub fn success(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).0 = 0;
+    }
+
+    /// Counts a failure; a rate limit opens the breaker at once.
+    pub fn failure(&self, rate_limited: bool) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.0 += 1;
+        if rate_limited || s.0 >= Self::FAILURES {
+            s.1 = Some(Instant::now() + Self::OPEN_FOR);
+        }
+    }
+}
+
+/// A running account.
+pub struct AccountRt {
+    pub cfg: Account,
+    pub app_id: String,
+    pub client: lark::Client,
+    bot: OnceCell<BotInfo>,
+    /// Chat queues with a worker running; `true` when woken while draining.
+    pub(crate) queues: Mutex<HashMap<String, bool>>,
+    pub(crate) conn: Mutex<Option<watch::Receiver<lark::ws::Status>>>,
+    pub(crate) last_event_ms: AtomicI64,
+    pub(crate) typing: Breaker,
+    pub(crate) verifier: Option<WebhookVerifier>,
+}
+
+impl std::fmt::Debug for AccountRt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountRt")
+            .field("id", &self.cfg.id)
+            .field("app_id", &self.app_id)
+            .finish()
+    }
+}
+
+impl AccountRt {
+    pub fn new(cfg: Account) -> Result<AccountRt, String> {
+        let client = client_for(&cfg)?;
+        let verifier = (cfg.mode == Mode::Webhook).then(|| {
+            WebhookVerifier::new(cfg.encrypt_key.clone(), cfg.verification_token.clone())
+        });
+        Ok(AccountRt {
+            app_id: client.app_id().to_string(),
+            client,
+            bot: OnceCell::new(),
+            queues: Mutex::new(HashMap::new()),
+            conn: Mutex::new(None),
+            last_event_ms: AtomicI64::new(0),
+            typing: Breaker::default(),
+            verifier,
+            cfg,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.cfg.id
+    }
+
+    /// The bot's identity, looked up once (concurrent callers wait for the one look-up); a
+    /// failed look-up is retried on the next call.
+    pub async fn bot(&self) -> lark::Result<&BotInfo> {
+        self.bot.get_or_try_init(|| self.client.bot_info()).await
+    }
+
+    pub fn bot_cached(&self) -> Option<&BotInfo> {
+        self.bot.get()
+    }
+
+    pub(crate) fn touch(&self) {
+        self.last_event_ms
+            .store(crate::store::now_ms(), Ordering::Relaxed);
+    }
+
+    pub fn last_event_ms(&self) -> Option<i64> {
+        Some(self.last_event_ms.load(Ordering::Relaxed)).filter(|t| *t > 0)
+    }
+
+    pub fn conn_status(&self) -> Option<lark::ws::Status> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|w| w.borrow().clone())
+    }
+}

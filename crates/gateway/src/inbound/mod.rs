@@ -1,0 +1,97 @@
+//! The inbound pipeline: per-chat ordered queues over the store, chats in parallel.
+//!
+//! A chat's worker takes the oldest open event of its chat from the store, runs it to the end
+//! (policy, agent, reply), and takes the next; it ends when the chat has nothing open and no
+//! wake-up came meanwhile. Memory holds only which chats have a worker, so a flood in one chat
+//! queues in the store and never blocks the others, and a restart replays exactly what was
+//! recorded and not finished. A global limit bounds the turns running at once.
+
+mod media;
+pub mod policy;
+mod turn;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::account::AccountRt;
+use crate::runtime::Ctx;
+use crate::store::EventStatus;
+
+/// Attempts at one event before it is given up as failed (with its reason kept).
+const MAX_ATTEMPTS: i64 = 5;
+
+/// Says that `chat` has an open event: starts its worker, or tells the running one to look
+/// again before it ends.
+pub fn wake(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, chat: &str) {
+    let mut queues = account.queues.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(pending) = queues.get_mut(chat) {
+        *pending = true;
+        return;
+    }
+    queues.insert(chat.to_owned(), false);
+    drop(queues);
+    let (ctx, account, chat) = (ctx.clone(), account.clone(), chat.to_owned());
+    let tracker = ctx.tasks.clone();
+    tracker.spawn(async move { worker(ctx, account, chat).await });
+}
+
+async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
+    let acct = account.id().to_owned();
+    loop {
+        if ctx.stopping() {
+            break;
+        }
+        let next = match ctx.store.next_open(&acct, &chat).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(target: "lark", "[{acct}] store error reading chat {chat}: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let Some(event) = next else {
+            let mut queues = account.queues.lock().unwrap_or_else(|p| p.into_inner());
+            match queues.get_mut(&chat) {
+                Some(pending) if *pending => {
+                    *pending = false;
+                    continue;
+                }
+                _ => {
+                    queues.remove(&chat);
+                    return;
+                }
+            }
+        };
+        let Ok(_permit) = ctx.turn_slots.acquire().await else {
+            break;
+        };
+        let event_id = event.event_id.clone();
+        match turn::run(&ctx, &account, event).await {
+            Ok(()) => {}
+            Err(e) => {
+                let attempts = ctx
+                    .store
+                    .bump_attempts(&acct, &event_id)
+                    .await
+                    .unwrap_or(MAX_ATTEMPTS);
+                if attempts >= MAX_ATTEMPTS {
+                    tracing::error!(target: "lark", "[{acct}] giving up on event {event_id} after {attempts} attempts: {e}");
+                    let _ = ctx
+                        .store
+                        .set_status(&acct, &event_id, EventStatus::Failed, Some(&e))
+                        .await;
+                    ctx.metrics.turn(&acct, "failed", Duration::ZERO);
+                } else {
+                    let wait = Duration::from_millis(500 * (1 << attempts.min(6)) as u64);
+                    tracing::warn!(target: "lark", "[{acct}] event {event_id} failed (attempt {attempts}), retrying in {wait:?}: {e}");
+                    ctx.sleep_unless_stopping(wait).await;
+                }
+            }
+        }
+    }
+    account
+        .queues
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&chat);
+}

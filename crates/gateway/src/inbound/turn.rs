@@ -1,0 +1,246 @@
+//! One event's way through the pipeline, resumable at every recorded state:
+//! `received` → policy → `refused` | `admitted` → agent → `answered` (the outbox) → `sent`.
+//!
+//! A crash anywhere resumes from the last recorded state: an answered turn is resent from its
+//! record with the same uuids (the platform drops what already landed), and only a turn with no
+//! recorded answer runs the agent again.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lark::model::event::{ChatType, Envelope, Event, MessageReceived};
+use openclaw_agent::{ChatKind, Turn};
+use openclaw_format::inbound::{agent_text, forwarded_text, group_prefix};
+
+use super::media;
+use super::policy::{self, Facts, Verdict};
+use crate::account::AccountRt;
+use crate::outbound;
+use crate::runtime::Ctx;
+use crate::store::{EventStatus, PairingRequest, StoredEvent, now_ms};
+
+/// Pairing codes are valid for an hour, and an account has at most three waiting.
+const PAIRING_TTL_MS: i64 = 3_600_000;
+const PAIRING_MAX_PENDING: usize = 3;
+
+/// Runs one event as far as it goes. `Err` means "try again later" (the event stays open).
+pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> Result<(), String> {
+    let acct = account.id();
+    let started = Instant::now();
+    let envelope = match Envelope::parse(ev.payload.as_bytes()) {
+        Ok(e) => e,
+        Err(e) => {
+            return close(ctx, acct, &ev, EventStatus::Ignored, &format!("unreadable: {e}")).await;
+        }
+    };
+    let Event::MessageReceived(msg) = envelope.event else {
+        return close(ctx, acct, &ev, EventStatus::Ignored, "not a message").await;
+    };
+    let mut status = ev.status;
+    if status == EventStatus::Received {
+        let max_age = account.cfg.max_event_age.as_millis() as i64;
+        if ev.created_at_ms.is_some_and(|t| now_ms() - t > max_age) {
+            tracing::info!(target: "lark", "[{acct}] skipping stale message {} (older than {} min)", msg.message_id, max_age / 60_000);
+            return close(ctx, acct, &ev, EventStatus::Expired, "older than the age cutoff").await;
+        }
+        match admit(ctx, account, &ev, &msg).await? {
+            Some(reason) => {
+                ctx.metrics.refused(acct, reason);
+                if ctx.verbose {
+                    tracing::info!(target: "lark", "[{acct}] message {} from {} not answered: {reason}", msg.message_id, sender(&msg));
+                }
+                return close(ctx, acct, &ev, EventStatus::Refused, reason).await;
+            }
+            None => {
+                ctx.store
+                    .set_status(acct, &ev.event_id, EventStatus::Admitted, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                status = EventStatus::Admitted;
+            }
+        }
+    }
+    let mut ev = ev;
+    if status == EventStatus::Admitted {
+        let parts = answer(ctx, account, &ev, &msg).await?;
+        ctx.store
+            .record_reply(acct, &ev.event_id, &parts)
+            .await
+            .map_err(|e| e.to_string())?;
+        ev.parts = Some(parts);
+    }
+    outbound::send_recorded(ctx, account, &ev, &msg).await?;
+    outbound::typing_off(ctx, account, &ev).await;
+    ctx.store
+        .set_status(acct, &ev.event_id, EventStatus::Sent, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let latency = Duration::from_millis((now_ms() - ev.received_at_ms).max(0) as u64);
+    ctx.metrics.turn(acct, "sent", latency);
+    if ctx.verbose {
+        tracing::info!(target: "lark", "[{acct}] answered {} in {:?} ({:?} in this run)", msg.message_id, latency, started.elapsed());
+    }
+    Ok(())
+}
+
+async fn close(
+    ctx: &Ctx,
+    acct: &str,
+    ev: &StoredEvent,
+    status: EventStatus,
+    reason: &str,
+) -> Result<(), String> {
+    ctx.store
+        .set_status(acct, &ev.event_id, status, Some(reason))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn sender(msg: &MessageReceived) -> &str {
+    msg.sender
+        .sender_id
+        .open_id
+        .as_ref()
+        .map(|o| o.as_str())
+        .unwrap_or("unknown")
+}
+
+/// Policy: `None` admits, `Some(reason)` refuses.
+async fn admit(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: &StoredEvent,
+    msg: &MessageReceived,
+) -> Result<Option<&'static str>, String> {
+    if msg.sender.sender_type == "app" {
+        return Ok(Some("sent by a bot"));
+    }
+    let bot = account
+        .bot()
+        .await
+        .map_err(|e| format!("cannot learn the bot's identity: {e}"))?;
+    let ids = &msg.sender.sender_id;
+    let sender_ids: Vec<&str> = [
+        ids.open_id.as_ref().map(|i| i.as_str()),
+        ids.union_id.as_ref().map(|i| i.as_str()),
+        ids.user_id.as_ref().map(|i| i.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let facts = Facts {
+        is_dm: msg.chat_type == ChatType::P2p,
+        chat_id: msg.chat_id.as_str(),
+        sender_ids,
+        mentions_bot: msg.mentions_open_id(&bot.open_id),
+    };
+    match policy::judge(&account.cfg, &facts) {
+        Verdict::Admit => Ok(None),
+        Verdict::Refuse(reason) => Ok(Some(reason)),
+        Verdict::Pairing => pairing(ctx, account, ev, msg).await,
+    }
+}
+
+async fn pairing(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: &StoredEvent,
+    msg: &MessageReceived,
+) -> Result<Option<&'static str>, String> {
+    let acct = account.id();
+    let open_id = sender(msg);
+    let request = ctx
+        .store
+        .request_pairing(
+            acct,
+            open_id,
+            Some(msg.chat_id.as_str()),
+            None,
+            now_ms(),
+            PAIRING_TTL_MS,
+            PAIRING_MAX_PENDING,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    match request {
+        PairingRequest::Approved => Ok(None),
+        PairingRequest::Created(p) => {
+            tracing::info!(target: "lark", "[{acct}] pairing code {} issued to {open_id}; approve with: openclaw pairing approve lark {}", p.code, p.code);
+            let text = format!(
+                "Hi! I don't know you yet, so I can't answer here until my owner approves you.\n\
+                 Your pairing code: {code} (valid for 1 hour)\n\
+                 Ask the owner to run: openclaw pairing approve lark {code}",
+                code = p.code
+            );
+            outbound::send_notice(ctx, account, ev, msg, &text, "pairing").await?;
+            Ok(Some("pairing code sent"))
+        }
+        PairingRequest::Pending(_) => Ok(Some("pairing pending")),
+        PairingRequest::TooMany => {
+            tracing::warn!(target: "lark", "[{acct}] {open_id} asked to pair, but {PAIRING_MAX_PENDING} codes are already pending; approve or reject some with openclaw pairing list lark");
+            Ok(Some("too many pending pairing requests"))
+        }
+    }
+}
+
+/// Runs the agent and plans the reply; returns the outbox (the parts as JSON).
+async fn answer(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: &StoredEvent,
+    msg: &MessageReceived,
+) -> Result<String, String> {
+    let acct = account.id();
+    outbound::typing_on(ctx, account, ev, msg).await;
+    let bot = account.bot_cached().map(|b| b.open_id.clone());
+    let normalized = agent_text(msg, bot.as_ref());
+    let mut text = normalized.text;
+    if msg.message_type == "merge_forward" {
+        match account.client.get_message(&msg.message_id).await {
+            Ok(items) => text = forwarded_text(&items),
+            Err(e) => text.push_str(&format!("\n[the forwarded messages could not be read: {e}]")),
+        }
+    }
+    let (kind, session_key) = match (&msg.chat_type, &msg.thread_id) {
+        (ChatType::P2p, _) => (ChatKind::Dm, format!("lark:{acct}:dm:{}", sender(msg))),
+        (ChatType::TopicGroup, Some(t)) | (ChatType::Group, Some(t)) => (
+            if msg.chat_type == ChatType::TopicGroup {
+                ChatKind::Topic
+            } else {
+                ChatKind::Group
+            },
+            format!("lark:{acct}:thread:{t}"),
+        ),
+        (ChatType::TopicGroup, None) => (ChatKind::Topic, format!("lark:{acct}:group:{}", msg.chat_id)),
+        _ => (ChatKind::Group, format!("lark:{acct}:group:{}", msg.chat_id)),
+    };
+    if kind != ChatKind::Dm {
+        text = format!("{} {text}", group_prefix(msg.chat_id.as_str(), sender(msg)));
+    }
+    let (media, media_errors) = media::download_all(ctx, account, msg, kind == ChatKind::Dm, &normalized.resources).await;
+    let system_prompt = policy::group_config(&account.cfg, msg.chat_id.as_str())
+        .and_then(|g| g.system_prompt.clone());
+    let turn = Turn {
+        account: acct.to_owned(),
+        session_key,
+        chat_id: msg.chat_id.to_string(),
+        chat_type: kind,
+        sender_open_id: sender(msg).to_owned(),
+        sender_name: None,
+        message_id: msg.message_id.to_string(),
+        thread_id: msg.thread_id.as_ref().map(|t| t.to_string()),
+        text,
+        media,
+        media_errors,
+        system_prompt,
+    };
+    let answer = match openclaw_agent::collect(ctx.agent.run(turn)).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(target: "lark", "[{acct}] agent {} failed on {}: {e}", ctx.agent.name(), msg.message_id);
+            ctx.metrics.turn(acct, "agent_error", Duration::ZERO);
+            e.user_message()
+        }
+    };
+    Ok(outbound::plan(account, &answer))
+}

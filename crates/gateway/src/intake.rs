@@ -1,0 +1,158 @@
+//! Intake: events from the long connection or a webhook become durable claims in the store,
+//! and only then are they acknowledged. Both transports end in [`accept`]; what happens next
+//! (policy, the agent, the reply) is the inbound pipeline's, reached through a wake-up of the
+//! event's chat queue.
+
+use std::sync::Arc;
+
+use lark::model::event::{Envelope, Event};
+use lark::ws::{LongConnection, WsOptions};
+use tokio::sync::watch;
+
+use crate::account::AccountRt;
+use crate::runtime::{Ctx, stopped};
+use crate::store::{Claim, EventStatus, NewEvent, now_ms};
+
+/// What became of an accepted event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    /// Recorded for the first time.
+    New,
+    /// Already recorded (redelivery, or the same message re-pushed).
+    Duplicate,
+    /// Not an event this account can use (another app's, or unparsable); acknowledged so the
+    /// platform stops pushing it, and logged.
+    Dropped,
+}
+
+/// Why an event could not be accepted: the caller must not acknowledge it, so the platform
+/// delivers it again.
+#[derive(Debug, thiserror::Error)]
+#[error("could not record the event: {0}")]
+pub struct NotRecorded(String);
+
+/// Records a plaintext event envelope for `account`. Acknowledge the event when this returns
+/// `Ok`, whatever the variant; never when it returns `Err`.
+pub async fn accept(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    envelope: &Envelope,
+    raw: &[u8],
+) -> Result<Accepted, NotRecorded> {
+    let acct = account.id();
+    if let Some(app) = &envelope.app_id {
+        if app.as_str() != account.app_id {
+            tracing::warn!(target: "lark", "[{acct}] dropping an event for another app ({app})");
+            return Ok(Accepted::Dropped);
+        }
+    }
+    account.touch();
+    let received_at_ms = now_ms();
+    let mut event = NewEvent {
+        account: acct.to_owned(),
+        event_id: envelope.event_id().to_owned(),
+        message_id: None,
+        event_type: envelope.event_type().to_owned(),
+        chat_key: None,
+        payload: String::from_utf8_lossy(raw).into_owned(),
+        received_at_ms,
+        created_at_ms: envelope.create_time_ms().map(|t| t as i64),
+        status: EventStatus::Ignored,
+    };
+    if let Event::MessageReceived(m) = &envelope.event {
+        event.message_id = Some(m.message_id.to_string());
+        event.chat_key = Some(m.chat_id.to_string());
+        if let Some(t) = m.create_time_ms {
+            event.created_at_ms = Some(t as i64);
+        }
+        let max_age = account.cfg.max_event_age.as_millis() as i64;
+        let stale = event
+            .created_at_ms
+            .is_some_and(|t| received_at_ms - t > max_age);
+        event.status = if stale {
+            EventStatus::Expired
+        } else {
+            EventStatus::Received
+        };
+    }
+    if event.event_id.is_empty() {
+        // No id to deduplicate on: fall back to the message id, or drop it.
+        match &event.message_id {
+            Some(m) => event.event_id = format!("msg:{m}"),
+            None => return Ok(Accepted::Dropped),
+        }
+    }
+    let status = event.status;
+    let chat = event.chat_key.clone();
+    let claim = ctx
+        .store
+        .claim(event)
+        .await
+        .map_err(|e| NotRecorded(e.to_string()))?;
+    match claim {
+        Claim::New => {
+            ctx.metrics.event_received(acct);
+            if ctx.verbose {
+                tracing::info!(target: "lark", "[{acct}] event {} ({}) recorded", envelope.event_id(), envelope.event_type());
+            }
+            if status == EventStatus::Expired {
+                tracing::info!(target: "lark", "[{acct}] skipping stale message in event {} (older than {} min)", envelope.event_id(), account.cfg.max_event_age.as_secs() / 60);
+            }
+            if let (Some(chat), EventStatus::Received) = (chat, status) {
+                crate::inbound::wake(ctx, account, &chat);
+            }
+            Ok(Accepted::New)
+        }
+        Claim::DuplicateEvent | Claim::DuplicateMessage => {
+            ctx.metrics.event_duplicate(acct);
+            tracing::info!(target: "lark", "[{acct}] skipping duplicate event {} ({})", envelope.event_id(), if claim == Claim::DuplicateEvent { "event id seen" } else { "message id seen" });
+            Ok(Accepted::Duplicate)
+        }
+    }
+}
+
+/// Runs an account's long connection until `stop`: every event is recorded, then ACKed.
+pub async fn run_websocket(
+    ctx: Arc<Ctx>,
+    account: Arc<AccountRt>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let (conn, mut events) = LongConnection::start(account.client.clone(), WsOptions::default());
+    *account.conn.lock().unwrap_or_else(|p| p.into_inner()) = Some(conn.watch());
+    let mut status = conn.watch();
+    let acct = account.id().to_owned();
+    loop {
+        tokio::select! {
+            _ = stopped(&mut stop) => break,
+            changed = status.changed() => {
+                if changed.is_err() { break; }
+                let s = status.borrow().clone();
+                ctx.metrics.connection_state(&acct, s.state.as_str());
+                if let lark::ws::ConnState::Fatal(reason) = &s.state {
+                    tracing::error!(target: "lark", "[{acct}] long connection stopped for good: {reason}");
+                }
+            }
+            ev = events.recv() => {
+                let Some(ev) = ev else { break };
+                match Envelope::parse(&ev.payload) {
+                    Ok(envelope) => match accept(&ctx, &account, &envelope, &ev.payload).await {
+                        Ok(_) => {
+                            ctx.metrics.event_acked(&acct);
+                            ev.ack();
+                        }
+                        Err(e) => {
+                            tracing::error!(target: "lark", "[{acct}] {e}; the platform will deliver it again");
+                            ev.nack();
+                        }
+                    },
+                    Err(e) => {
+                        // It will never parse: acknowledge, so it is not pushed again forever.
+                        tracing::warn!(target: "lark", "[{acct}] unreadable event acknowledged and dropped: {e}");
+                        ev.ack();
+                    }
+                }
+            }
+        }
+    }
+    conn.stop().await;
+}

@@ -1,0 +1,256 @@
+//! Starting and stopping the gateway: the accounts, their intake, the HTTP server, the replay
+//! of what a previous run recorded and did not finish, and a graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use openclaw_agent::{Agent, CommandAgent, EchoAgent};
+use openclaw_config::{AgentConfig, Config, Mode, Provider};
+use tokio::sync::{Semaphore, watch};
+use tokio_util::task::TaskTracker;
+
+use crate::account::AccountRt;
+use crate::metrics::Metrics;
+use crate::store::{SqliteStore, Store, now_ms};
+
+/// Turns running at once across all chats (each chat runs one at a time).
+const TURN_SLOTS: usize = 64;
+/// How long a shutdown waits for turns in flight.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// What every part of the running gateway shares.
+pub struct Ctx {
+    pub store: Arc<dyn Store>,
+    pub agent: Arc<dyn Agent>,
+    pub metrics: Metrics,
+    pub accounts: Vec<Arc<AccountRt>>,
+    pub state_dir: PathBuf,
+    pub verbose: bool,
+    pub(crate) turn_slots: Semaphore,
+    pub(crate) tasks: TaskTracker,
+    stop: watch::Receiver<bool>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("accounts", &self.accounts)
+            .finish()
+    }
+}
+
+impl Ctx {
+    pub fn stopping(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    pub(crate) async fn sleep_unless_stopping(&self, d: Duration) {
+        let mut stop = self.stop.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(d) => {}
+            _ = stopped(&mut stop) => {}
+        }
+    }
+
+    pub fn account(&self, id: &str) -> Option<&Arc<AccountRt>> {
+        self.accounts.iter().find(|a| a.id() == id)
+    }
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub state_dir: PathBuf,
+    pub bind: SocketAddr,
+    pub verbose: bool,
+}
+
+/// Why the gateway could not start. Each message says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot listen on {addr}: {reason} (choose another with --port or --bind)")]
+    Listen { addr: SocketAddr, reason: String },
+}
+
+/// The agent the config asks for.
+pub fn agent_from(cfg: &AgentConfig) -> Result<Arc<dyn Agent>, StartError> {
+    Ok(match cfg.provider {
+        Provider::Echo => Arc::new(EchoAgent),
+        Provider::Command => Arc::new(
+            CommandAgent::new(cfg.command.clone(), cfg.timeout)
+                .map_err(|e| StartError::Config(format!("agent.command: {e}")))?,
+        ),
+        ref other => {
+            return Err(StartError::Config(format!(
+                "agent.provider {other:?} is not available in this build yet; use \"echo\" or \"command\""
+            )));
+        }
+    })
+}
+
+/// A running gateway.
+pub struct Running {
+    pub ctx: Arc<Ctx>,
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    intake: TaskTracker,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops intake, lets turns in flight finish (bounded), and returns.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        self.intake.close();
+        self.intake.wait().await;
+        self.ctx.tasks.close();
+        if tokio::time::timeout(DRAIN, self.ctx.tasks.wait()).await.is_err() {
+            tracing::warn!(target: "lark", "turns still running after {DRAIN:?}; they resume on the next start");
+        }
+        self.server.abort();
+    }
+}
+
+/// Starts every enabled account and the HTTP server.
+pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError> {
+    let mut accounts = Vec::new();
+    for a in config.lark.accounts.iter().filter(|a| a.enabled) {
+        let rt = AccountRt::new(a.clone()).map_err(StartError::Config)?;
+        accounts.push(Arc::new(rt));
+    }
+    if accounts.is_empty() {
+        return Err(StartError::Config(
+            "no Lark account is enabled: set channels.lark.appId and channels.lark.appSecret (or LARK_APP_ID and LARK_APP_SECRET), and channels.lark.enabled true".into(),
+        ));
+    }
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&opts.state_dir.join("openclaw.db"))?);
+    let agent = agent_from(&config.agent)?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let ctx = Arc::new(Ctx {
+        store,
+        agent,
+        metrics: Metrics::default(),
+        accounts,
+        state_dir: opts.state_dir.clone(),
+        verbose: opts.verbose,
+        turn_slots: Semaphore::new(TURN_SLOTS),
+        tasks: TaskTracker::new(),
+        stop: stop_rx.clone(),
+    });
+
+    let listener = tokio::net::TcpListener::bind(opts.bind)
+        .await
+        .map_err(|e| StartError::Listen {
+            addr: opts.bind,
+            reason: e.to_string(),
+        })?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen {
+        addr: opts.bind,
+        reason: e.to_string(),
+    })?;
+    let app = crate::server::router(ctx.clone());
+    let server = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(target: "gateway", "HTTP server stopped: {e}");
+        }
+    });
+    tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics)");
+
+    let intake = TaskTracker::new();
+    for account in &ctx.accounts {
+        let mode = match account.cfg.mode {
+            Mode::Websocket => "websocket",
+            Mode::Webhook => "webhook",
+        };
+        tracing::info!(target: "lark", "[{}] starting Lark provider ({}) in {mode} mode", account.id(), account.app_id);
+        if opts.verbose {
+            let (ctx, account) = (ctx.clone(), account.clone());
+            intake.spawn(async move { probe_at_start(&ctx, &account).await });
+        }
+        match account.cfg.mode {
+            Mode::Websocket => {
+                intake.spawn(crate::intake::run_websocket(
+                    ctx.clone(),
+                    account.clone(),
+                    stop_rx.clone(),
+                ));
+            }
+            Mode::Webhook => {
+                ctx.metrics.connection_state(account.id(), "webhook");
+                if account.cfg.encrypt_key.is_none() && account.cfg.verification_token.is_none() {
+                    tracing::warn!(target: "lark", "[{}] webhook at {} has neither encryptKey nor verificationToken: anyone who can reach it can post events; set channels.lark.encryptKey", account.id(), account.cfg.webhook_path);
+                }
+                tracing::info!(target: "lark", "[{}] webhook listening at http://{addr}{}", account.id(), account.cfg.webhook_path);
+            }
+        }
+        replay(&ctx, account).await;
+    }
+    spawn_pruner(&ctx, &intake, stop_rx);
+    Ok(Running {
+        ctx,
+        addr,
+        stop: stop_tx,
+        intake,
+        server,
+    })
+}
+
+/// Wakes every chat with events a previous run recorded and did not finish.
+async fn replay(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
+    let since = now_ms() - account.cfg.max_event_age.as_millis() as i64 * 2;
+    match ctx.store.open_chats(account.id(), since).await {
+        Ok(chats) if !chats.is_empty() => {
+            tracing::info!(target: "lark", "[{}] resuming {} chat(s) with unfinished turns from the last run", account.id(), chats.len());
+            for chat in chats {
+                crate::inbound::wake(ctx, account, &chat);
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(target: "lark", "[{}] cannot read unfinished turns: {e}", account.id()),
+    }
+}
+
+/// With `--verbose`: the bot's identity, checked once at start and logged.
+async fn probe_at_start(_ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
+    match account.bot().await {
+        Ok(bot) => {
+            tracing::info!(target: "lark", "[{}] probe ok: bot \"{}\" ({})", account.id(), bot.app_name, bot.open_id)
+        }
+        Err(e) => {
+            let hint = crate::probe::explain(&e);
+            tracing::error!(target: "lark", "[{}] probe failed: {e}{hint}", account.id())
+        }
+    }
+}
+
+/// Deletes closed events past every dedup window, hourly.
+fn spawn_pruner(ctx: &Arc<Ctx>, tracker: &TaskTracker, mut stop: watch::Receiver<bool>) {
+    let ctx = ctx.clone();
+    tracker.spawn(async move {
+        let keep = ctx
+            .accounts
+            .iter()
+            .map(|a| a.cfg.max_event_age)
+            .max()
+            .unwrap_or(Duration::from_secs(1800))
+            .max(Duration::from_secs(86_400));
+        loop {
+            let _ = ctx.store.prune(now_ms() - keep.as_millis() as i64).await;
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                _ = stopped(&mut stop) => return,
+            }
+        }
+    });
+}
+
+/// Resolves when the stop flag is set (or its sender is gone).
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}

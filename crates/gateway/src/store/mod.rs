@@ -1,0 +1,286 @@
+//! The durable store: the inbound record (dedup claims, the queue of turns, the reply outbox)
+//! and DM pairing.
+//!
+//! The pipeline talks to one [`Store`] trait. SQLite (one file under the state dir, WAL) is the
+//! embedded default; a PostgreSQL backend for several replicas implements the same trait with the
+//! same schema, so the pipeline does not change. The store *is* the queue: a chat worker takes
+//! the oldest open event of its chat from here, so a restart replays exactly what was recorded
+//! and not answered, and memory holds nothing but wake-ups.
+
+mod sqlite;
+
+use std::fmt;
+
+use async_trait::async_trait;
+
+pub use sqlite::SqliteStore;
+
+/// Where an inbound event is in its life. Terminal states are never left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventStatus {
+    /// Claimed and acknowledged; not yet judged by policy.
+    Received,
+    /// Admitted by policy; the agent has not answered yet.
+    Admitted,
+    /// The reply is recorded (the outbox); parts may still be unsent.
+    Answered,
+    /// Every part of the reply was confirmed by the platform.
+    Sent,
+    /// Refused by policy, with the reason.
+    Refused,
+    /// Not a message for the agent (reactions, read receipts, the bot's own messages, ...).
+    Ignored,
+    /// Older than the age cutoff when its turn came.
+    Expired,
+    /// Gave up after the send failed for good; the reason says why.
+    Failed,
+}
+
+impl EventStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventStatus::Received => "received",
+            EventStatus::Admitted => "admitted",
+            EventStatus::Answered => "answered",
+            EventStatus::Sent => "sent",
+            EventStatus::Refused => "refused",
+            EventStatus::Ignored => "ignored",
+            EventStatus::Expired => "expired",
+            EventStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventStatus> {
+        Some(match s {
+            "received" => EventStatus::Received,
+            "admitted" => EventStatus::Admitted,
+            "answered" => EventStatus::Answered,
+            "sent" => EventStatus::Sent,
+            "refused" => EventStatus::Refused,
+            "ignored" => EventStatus::Ignored,
+            "expired" => EventStatus::Expired,
+            "failed" => EventStatus::Failed,
+            _ => return None,
+        })
+    }
+
+    /// Whether the pipeline still has work to do on the event.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            EventStatus::Received | EventStatus::Admitted | EventStatus::Answered
+        )
+    }
+}
+
+/// An event to claim.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub account: String,
+    pub event_id: String,
+    pub message_id: Option<String>,
+    pub event_type: String,
+    /// The queue the event belongs to (a chat); `None` for events with no turn to run.
+    pub chat_key: Option<String>,
+    /// The plaintext envelope JSON.
+    pub payload: String,
+    pub received_at_ms: i64,
+    /// When the platform says the message was created.
+    pub created_at_ms: Option<i64>,
+    /// The status it starts in: `Received`, or `Ignored` for events with nothing to do.
+    pub status: EventStatus,
+}
+
+/// What a claim found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// First sight: recorded, the caller acknowledges and processes it.
+    New,
+    /// Seen before under the same event id (a redelivery).
+    DuplicateEvent,
+    /// The same message seen before under another event id (a re-push).
+    DuplicateMessage,
+}
+
+/// A recorded event.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub account: String,
+    pub event_id: String,
+    pub message_id: Option<String>,
+    pub event_type: String,
+    pub chat_key: Option<String>,
+    pub payload: String,
+    pub received_at_ms: i64,
+    pub created_at_ms: Option<i64>,
+    pub status: EventStatus,
+    pub reason: Option<String>,
+    /// The recorded reply parts (JSON), once answered.
+    pub parts: Option<String>,
+    /// Platform message ids of the parts sent so far, in order.
+    pub sent_ids: Vec<String>,
+    pub typing_reaction: Option<String>,
+    pub attempts: i64,
+}
+
+/// A DM pairing request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing {
+    pub account: String,
+    pub open_id: String,
+    pub code: String,
+    pub chat_id: Option<String>,
+    pub name: Option<String>,
+    pub status: PairingStatus,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairingStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl PairingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairingStatus::Pending => "pending",
+            PairingStatus::Approved => "approved",
+            PairingStatus::Rejected => "rejected",
+        }
+    }
+
+    fn parse(s: &str) -> PairingStatus {
+        match s {
+            "approved" => PairingStatus::Approved,
+            "rejected" => PairingStatus::Rejected,
+            _ => PairingStatus::Pending,
+        }
+    }
+}
+
+/// What asking for a pairing code gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairingRequest {
+    /// A new code: tell the user once.
+    Created(Pairing),
+    /// A code is already pending for this user: say nothing more.
+    Pending(Pairing),
+    /// Already approved (a race with the CLI): let the message through.
+    Approved,
+    /// Too many codes are pending for the account; the user is told nothing.
+    TooMany,
+}
+
+/// Counts of events by status, for `/status` and the metrics.
+#[derive(Debug, Clone, Default)]
+pub struct QueueDepth {
+    pub open: u64,
+}
+
+/// An error of the store. Its message names the database, never its contents.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(String),
+    #[error("cannot open the database at {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error(
+        "the database at {path} has schema version {found}, newer than this binary knows ({known}); upgrade openclaw"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The durable state the pipeline needs. Every method is one short transaction.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug + 'static {
+    /// Records the event unless its event id or message id was seen for the account.
+    /// Atomic: of two concurrent claims of one event, exactly one is `New`.
+    async fn claim(&self, event: NewEvent) -> Result<Claim>;
+
+    /// The oldest open event of a chat queue, if any.
+    async fn next_open(&self, account: &str, chat_key: &str) -> Result<Option<StoredEvent>>;
+
+    /// The chat queues with open events received after `since_ms` (for replay on start).
+    async fn open_chats(&self, account: &str, since_ms: i64) -> Result<Vec<String>>;
+
+    /// Moves an event to `status`, with an optional reason.
+    async fn set_status(
+        &self,
+        account: &str,
+        event_id: &str,
+        status: EventStatus,
+        reason: Option<&str>,
+    ) -> Result<()>;
+
+    /// Records the reply parts and moves the event to `Answered`, in one step.
+    async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()>;
+
+    /// Records that part `index` was sent as `message_id`.
+    async fn record_sent_part(
+        &self,
+        account: &str,
+        event_id: &str,
+        index: usize,
+        message_id: &str,
+    ) -> Result<()>;
+
+    /// Remembers (or forgets, with `None`) the typing reaction on the event's message.
+    async fn set_typing(&self, account: &str, event_id: &str, reaction: Option<&str>)
+    -> Result<()>;
+
+    /// Counts one more processing attempt and returns the new count.
+    async fn bump_attempts(&self, account: &str, event_id: &str) -> Result<i64>;
+
+    /// One event by id.
+    async fn event(&self, account: &str, event_id: &str) -> Result<Option<StoredEvent>>;
+
+    /// Open events of an account (the queue depth).
+    async fn depth(&self, account: &str) -> Result<QueueDepth>;
+
+    /// Deletes closed events received before `before_ms` (dedup keeps what is younger).
+    async fn prune(&self, before_ms: i64) -> Result<u64>;
+
+    /// Asks for a pairing code for a DM sender (see [`PairingRequest`]).
+    async fn request_pairing(
+        &self,
+        account: &str,
+        open_id: &str,
+        chat_id: Option<&str>,
+        name: Option<&str>,
+        now_ms: i64,
+        ttl_ms: i64,
+        max_pending: usize,
+    ) -> Result<PairingRequest>;
+
+    /// Whether a DM sender was approved.
+    async fn is_approved(&self, account: &str, open_id: &str) -> Result<bool>;
+
+    /// Pending, unexpired requests (all accounts when `account` is `None`).
+    async fn pending_pairings(&self, account: Option<&str>, now_ms: i64) -> Result<Vec<Pairing>>;
+
+    /// Approves or rejects a pending, unexpired code (codes are unique across accounts).
+    async fn decide_pairing(
+        &self,
+        code: &str,
+        approve: bool,
+        now_ms: i64,
+    ) -> Result<Option<Pairing>>;
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

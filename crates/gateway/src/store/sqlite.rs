@@ -1,0 +1,524 @@
+//! The SQLite store: one file, WAL journal, versioned migrations embedded in the binary.
+//!
+//! One connection behind a mutex, used from the blocking pool: SQLite serializes writers anyway,
+//! and each call is one short statement or transaction. Other processes (the CLI approving a
+//! pairing while the gateway runs) share the file through WAL and a busy timeout.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{
+    Claim, EventStatus, NewEvent, Pairing, PairingRequest, PairingStatus, QueueDepth, Result,
+    Store, StoreError, StoredEvent,
+};
+
+/// The migrations, in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
+/// Pairing codes: uppercase letters and digits without the look-alikes 0, O, 1 and I.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    path: String,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Db(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its folder if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let shown = path.display().to_string();
+        let open_err = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        Self::init(conn, shown)
+    }
+
+    /// A private in-memory database (tests).
+    pub fn in_memory() -> Result<SqliteStore> {
+        let conn = Connection::open_in_memory().map_err(db)?;
+        Self::init(conn, ":memory:".into())
+    }
+
+    fn init(mut conn: Connection, path: String) -> Result<SqliteStore> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(db)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+        migrate(&mut conn, &path)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            path,
+        })
+    }
+
+    /// Runs `f` on the connection in the blocking pool.
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard).map_err(db)
+        })
+        .await
+        .map_err(|e| StoreError::Db(format!("store task failed: {e}")))?
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(db)?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute_batch(sql).map_err(db)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    Ok(())
+}
+
+const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
+    received_at_ms, created_at_ms, status, reason, parts, sent_ids, typing_reaction, attempts";
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    let status: String = r.get(9)?;
+    let sent: String = r.get(12)?;
+    Ok(StoredEvent {
+        seq: r.get(0)?,
+        account: r.get(1)?,
+        event_id: r.get(2)?,
+        message_id: r.get(3)?,
+        event_type: r.get(4)?,
+        chat_key: r.get(5)?,
+        payload: r.get(6)?,
+        received_at_ms: r.get(7)?,
+        created_at_ms: r.get(8)?,
+        status: EventStatus::parse(&status).unwrap_or(EventStatus::Failed),
+        reason: r.get(10)?,
+        parts: r.get(11)?,
+        sent_ids: serde_json::from_str(&sent).unwrap_or_default(),
+        typing_reaction: r.get(13)?,
+        attempts: r.get(14)?,
+    })
+}
+
+const PAIRING_COLUMNS: &str =
+    "account, open_id, code, chat_id, name, status, created_at_ms, expires_at_ms";
+
+fn pairing_row(r: &Row<'_>) -> rusqlite::Result<Pairing> {
+    let status: String = r.get(5)?;
+    Ok(Pairing {
+        account: r.get(0)?,
+        open_id: r.get(1)?,
+        code: r.get(2)?,
+        chat_id: r.get(3)?,
+        name: r.get(4)?,
+        status: PairingStatus::parse(&status),
+        created_at_ms: r.get(6)?,
+        expires_at_ms: r.get(7)?,
+    })
+}
+
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..8)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn claim(&self, e: NewEvent) -> Result<Claim> {
+        self.with(move |c| {
+            let inserted = c.execute(
+                "INSERT INTO events (account, event_id, message_id, event_type, chat_key, payload, \
+                 received_at_ms, created_at_ms, status, updated_at_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?7) ON CONFLICT DO NOTHING",
+                params![
+                    e.account,
+                    e.event_id,
+                    e.message_id,
+                    e.event_type,
+                    e.chat_key,
+                    e.payload,
+                    e.received_at_ms,
+                    e.created_at_ms,
+                    e.status.as_str()
+                ],
+            )?;
+            if inserted == 1 {
+                return Ok(Claim::New);
+            }
+            let same_event: bool = c
+                .query_row(
+                    "SELECT 1 FROM events WHERE account = ?1 AND event_id = ?2",
+                    params![e.account, e.event_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            Ok(if same_event {
+                Claim::DuplicateEvent
+            } else {
+                Claim::DuplicateMessage
+            })
+        })
+        .await
+    }
+
+    async fn next_open(&self, account: &str, chat_key: &str) -> Result<Option<StoredEvent>> {
+        let (account, chat_key) = (account.to_owned(), chat_key.to_owned());
+        self.with(move |c| {
+            c.query_row(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM events WHERE account = ?1 AND chat_key = ?2 \
+                     AND status IN ('received', 'admitted', 'answered') ORDER BY seq LIMIT 1"
+                ),
+                params![account, chat_key],
+                event_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn open_chats(&self, account: &str, since_ms: i64) -> Result<Vec<String>> {
+        let account = account.to_owned();
+        self.with(move |c| {
+            let mut st = c.prepare(
+                "SELECT chat_key FROM events WHERE account = ?1 AND chat_key IS NOT NULL \
+                 AND status IN ('received', 'admitted', 'answered') AND received_at_ms >= ?2 \
+                 GROUP BY chat_key ORDER BY MIN(seq)",
+            )?;
+            let rows = st.query_map(params![account, since_ms], |r| r.get(0))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn set_status(
+        &self,
+        account: &str,
+        event_id: &str,
+        status: EventStatus,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let (account, event_id) = (account.to_owned(), event_id.to_owned());
+        let reason = reason.map(str::to_owned);
+        self.with(move |c| {
+            c.execute(
+                "UPDATE events SET status = ?3, reason = COALESCE(?4, reason), updated_at_ms = ?5 \
+                 WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id, status.as_str(), reason, super::now_ms()],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()> {
+        let (account, event_id, parts) =
+            (account.to_owned(), event_id.to_owned(), parts_json.to_owned());
+        self.with(move |c| {
+            c.execute(
+                "UPDATE events SET status = 'answered', parts = ?3, updated_at_ms = ?4 \
+                 WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id, parts, super::now_ms()],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn record_sent_part(
+        &self,
+        account: &str,
+        event_id: &str,
+        index: usize,
+        message_id: &str,
+    ) -> Result<()> {
+        let (account, event_id, message_id) =
+            (account.to_owned(), event_id.to_owned(), message_id.to_owned());
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let sent: String = tx.query_row(
+                "SELECT sent_ids FROM events WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id],
+                |r| r.get(0),
+            )?;
+            let mut ids: Vec<String> = serde_json::from_str(&sent).unwrap_or_default();
+            if ids.len() <= index {
+                ids.resize(index + 1, String::new());
+            }
+            ids[index] = message_id;
+            let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "UPDATE events SET sent_ids = ?3, updated_at_ms = ?4 \
+                 WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id, json, super::now_ms()],
+            )?;
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn set_typing(
+        &self,
+        account: &str,
+        event_id: &str,
+        reaction: Option<&str>,
+    ) -> Result<()> {
+        let (account, event_id) = (account.to_owned(), event_id.to_owned());
+        let reaction = reaction.map(str::to_owned);
+        self.with(move |c| {
+            c.execute(
+                "UPDATE events SET typing_reaction = ?3 WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id, reaction],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn bump_attempts(&self, account: &str, event_id: &str) -> Result<i64> {
+        let (account, event_id) = (account.to_owned(), event_id.to_owned());
+        self.with(move |c| {
+            c.query_row(
+                "UPDATE events SET attempts = attempts + 1 WHERE account = ?1 AND event_id = ?2 \
+                 RETURNING attempts",
+                params![account, event_id],
+                |r| r.get(0),
+            )
+        })
+        .await
+    }
+
+    async fn event(&self, account: &str, event_id: &str) -> Result<Option<StoredEvent>> {
+        let (account, event_id) = (account.to_owned(), event_id.to_owned());
+        self.with(move |c| {
+            c.query_row(
+                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE account = ?1 AND event_id = ?2"),
+                params![account, event_id],
+                event_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn depth(&self, account: &str) -> Result<QueueDepth> {
+        let account = account.to_owned();
+        self.with(move |c| {
+            let open: i64 = c.query_row(
+                "SELECT COUNT(*) FROM events WHERE account = ?1 \
+                 AND status IN ('received', 'admitted', 'answered')",
+                params![account],
+                |r| r.get(0),
+            )?;
+            Ok(QueueDepth { open: open as u64 })
+        })
+        .await
+    }
+
+    async fn prune(&self, before_ms: i64) -> Result<u64> {
+        self.with(move |c| {
+            c.execute(
+                "DELETE FROM events WHERE received_at_ms < ?1 \
+                 AND status NOT IN ('received', 'admitted', 'answered')",
+                params![before_ms],
+            )
+            .map(|n| n as u64)
+        })
+        .await
+    }
+
+    async fn request_pairing(
+        &self,
+        account: &str,
+        open_id: &str,
+        chat_id: Option<&str>,
+        name: Option<&str>,
+        now_ms: i64,
+        ttl_ms: i64,
+        max_pending: usize,
+    ) -> Result<PairingRequest> {
+        let (account, open_id) = (account.to_owned(), open_id.to_owned());
+        let (chat_id, name) = (chat_id.map(str::to_owned), name.map(str::to_owned));
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let existing = tx
+                .query_row(
+                    &format!(
+                        "SELECT {PAIRING_COLUMNS} FROM pairing WHERE account = ?1 AND open_id = ?2"
+                    ),
+                    params![account, open_id],
+                    pairing_row,
+                )
+                .optional()?;
+            if let Some(p) = existing {
+                match p.status {
+                    PairingStatus::Approved => return Ok(PairingRequest::Approved),
+                    PairingStatus::Pending if p.expires_at_ms > now_ms => {
+                        return Ok(PairingRequest::Pending(p));
+                    }
+                    // Expired or rejected: a new code may be asked for.
+                    _ => {}
+                }
+            }
+            let pending: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM pairing WHERE account = ?1 AND status = 'pending' \
+                 AND expires_at_ms > ?2",
+                params![account, now_ms],
+                |r| r.get(0),
+            )?;
+            if pending as usize >= max_pending {
+                return Ok(PairingRequest::TooMany);
+            }
+            // Codes are unique across accounts; a collision (1 in 10^12) draws again.
+            let mut code = new_code();
+            while tx
+                .query_row(
+                    "SELECT 1 FROM pairing WHERE code = ?1",
+                    params![code],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some()
+            {
+                code = new_code();
+            }
+            let p = Pairing {
+                account: account.clone(),
+                open_id: open_id.clone(),
+                code,
+                chat_id,
+                name,
+                status: PairingStatus::Pending,
+                created_at_ms: now_ms,
+                expires_at_ms: now_ms + ttl_ms,
+            };
+            tx.execute(
+                "INSERT INTO pairing (account, open_id, code, chat_id, name, status, created_at_ms, \
+                 expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7) \
+                 ON CONFLICT (account, open_id) DO UPDATE SET code = excluded.code, \
+                 chat_id = excluded.chat_id, name = excluded.name, status = 'pending', \
+                 created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms, \
+                 decided_at_ms = NULL",
+                params![
+                    p.account,
+                    p.open_id,
+                    p.code,
+                    p.chat_id,
+                    p.name,
+                    p.created_at_ms,
+                    p.expires_at_ms
+                ],
+            )?;
+            tx.commit()?;
+            Ok(PairingRequest::Created(p))
+        })
+        .await
+    }
+
+    async fn is_approved(&self, account: &str, open_id: &str) -> Result<bool> {
+        let (account, open_id) = (account.to_owned(), open_id.to_owned());
+        self.with(move |c| {
+            Ok(c.query_row(
+                "SELECT 1 FROM pairing WHERE account = ?1 AND open_id = ?2 AND status = 'approved'",
+                params![account, open_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+        })
+        .await
+    }
+
+    async fn pending_pairings(&self, account: Option<&str>, now_ms: i64) -> Result<Vec<Pairing>> {
+        let account = account.map(str::to_owned);
+        self.with(move |c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {PAIRING_COLUMNS} FROM pairing WHERE status = 'pending' \
+                 AND expires_at_ms > ?1 AND (?2 IS NULL OR account = ?2) ORDER BY created_at_ms"
+            ))?;
+            let rows = st.query_map(params![now_ms, account], pairing_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn decide_pairing(
+        &self,
+        code: &str,
+        approve: bool,
+        now_ms: i64,
+    ) -> Result<Option<Pairing>> {
+        let code = code.trim().to_ascii_uppercase();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let found = tx
+                .query_row(
+                    &format!(
+                        "SELECT {PAIRING_COLUMNS} FROM pairing WHERE code = ?1 \
+                         AND status = 'pending' AND expires_at_ms > ?2"
+                    ),
+                    params![code, now_ms],
+                    pairing_row,
+                )
+                .optional()?;
+            let Some(mut p) = found else {
+                return Ok(None);
+            };
+            p.status = if approve {
+                PairingStatus::Approved
+            } else {
+                PairingStatus::Rejected
+            };
+            tx.execute(
+                "UPDATE pairing SET status = ?2, decided_at_ms = ?3 WHERE code = ?1",
+                params![code, p.status.as_str(), now_ms],
+            )?;
+            tx.commit()?;
+            Ok(Some(p))
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests;

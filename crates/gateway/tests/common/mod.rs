@@ -1,0 +1,165 @@
+//! A gateway running in-process against an in-process lark-sim.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use lark_sim::{AppSpec, ChatMode, Injected, Person, SeedChat, Sim, SimConfig, UserMessage};
+use openclaw_config::Format;
+use openclaw_gateway::{Options, Running};
+use serde_json::Value;
+
+pub const APP: &str = "cli_a1b2c3d4e5f60718";
+pub const SECRET: &str = "s3cr3t-app-secret-value";
+
+pub struct Harness {
+    pub sim: Sim,
+    pub gateway: Option<Running>,
+    pub dir: tempfile::TempDir,
+    pub config_text: String,
+}
+
+/// Starts lark-sim with one websocket app and a gateway whose config is `extra` (JSON5 keys
+/// merged into `channels.lark`) plus `agent` (the `agent` object).
+pub async fn start(lark_extra: &str, agent: &str) -> Harness {
+    lark::install_crypto_provider();
+    let sim = Sim::start("127.0.0.1:0", SimConfig::default()).await.unwrap();
+    sim.state().add_app(AppSpec::websocket(APP, SECRET));
+    let dir = tempfile::tempdir().unwrap();
+    let config_text = format!(
+        r#"{{ channels: {{ lark: {{ appId: "{APP}", appSecret: "{SECRET}", domain: "{}", {lark_extra} }} }},
+             agent: {agent}, gateway: {{ port: 0 }} }}"#,
+        sim.base_url()
+    );
+    let mut h = Harness {
+        sim,
+        gateway: None,
+        dir,
+        config_text,
+    };
+    h.restart().await;
+    h
+}
+
+impl Harness {
+    pub fn state_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// (Re)starts the gateway on the same state dir.
+    pub async fn restart(&mut self) {
+        if let Some(g) = self.gateway.take() {
+            g.shutdown().await;
+        }
+        let config = openclaw_config::parse(&self.config_text, Format::Json5, &|_| None, self.dir.path())
+            .unwrap_or_else(|e| panic!("config: {e}"));
+        let running = openclaw_gateway::start(
+            &config,
+            Options {
+                state_dir: self.dir.path().to_owned(),
+                bind: "127.0.0.1:0".parse().unwrap(),
+                verbose: true,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("start: {e}"));
+        self.gateway = Some(running);
+        if config.lark.accounts.iter().any(|a| a.mode == openclaw_config::Mode::Websocket) {
+            assert!(
+                self.sim.state().wait_connections(APP, 1, Duration::from_secs(10)).await,
+                "the gateway never connected"
+            );
+        }
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(g) = self.gateway.take() {
+            g.shutdown().await;
+        }
+    }
+
+    pub fn gateway(&self) -> &Running {
+        self.gateway.as_ref().unwrap()
+    }
+
+    pub fn seed(&self, chat_id: &str, mode: ChatMode, members: &[(&str, &str)]) {
+        self.sim
+            .state()
+            .seed_chat(
+                APP,
+                SeedChat {
+                    chat_id: Some(chat_id.into()),
+                    name: chat_id.into(),
+                    chat_mode: mode,
+                    members: members.iter().map(|(id, n)| Person::new(id, n)).collect(),
+                    description: String::new(),
+                    owner: None,
+                },
+            )
+            .unwrap();
+    }
+
+    pub fn say(&self, chat_id: &str, from: &str, text: &str, mention_bot: bool) -> Injected {
+        self.sim
+            .state()
+            .user_sends(
+                APP,
+                UserMessage {
+                    chat_id: Some(chat_id.into()),
+                    sender: Person::new(from, from),
+                    text: Some(text.into()),
+                    mention_bot,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    }
+
+    pub fn messages(&self, chat_id: &str) -> Vec<Value> {
+        self.sim.state().chat_messages(APP, chat_id).unwrap()
+    }
+
+    /// The bot's replies to `message_id`.
+    pub fn replies_to(&self, chat_id: &str, message_id: &str) -> Vec<Value> {
+        self.messages(chat_id)
+            .into_iter()
+            .filter(|m| m["sender"]["sender_type"] == "app" && m["parent_id"] == message_id)
+            .collect()
+    }
+
+    /// Waits until `message_id` has `n` replies (or the timeout), and returns them.
+    pub async fn wait_replies(&self, chat_id: &str, message_id: &str, n: usize) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let r = self.replies_to(chat_id, message_id);
+            if r.len() >= n || tokio::time::Instant::now() > deadline {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the store has closed the event (answered, refused, ...).
+    pub async fn wait_closed(&self, event_id: &str) -> openclaw_gateway::store::StoredEvent {
+        let store = &self.gateway().ctx.store;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(e) = store.event("default", event_id).await.unwrap() {
+                if !e.status.is_open() {
+                    return e;
+                }
+                if tokio::time::Instant::now() > deadline {
+                    panic!("event {event_id} still open: {e:?}");
+                }
+            } else if tokio::time::Instant::now() > deadline {
+                panic!("event {event_id} never recorded");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The text of a text message view.
+pub fn text_of(m: &Value) -> String {
+    m["content"]["text"].as_str().unwrap_or_default().to_owned()
+}

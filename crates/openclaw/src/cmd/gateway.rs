@@ -1,0 +1,78 @@
+//! `openclaw gateway run`: starts every enabled account until SIGINT or SIGTERM, then stops
+//! intake, lets the turns in flight finish (bounded) and exits 0.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result, anyhow};
+use openclaw_config::Paths;
+use openclaw_gateway::Options;
+
+use super::sim;
+use crate::RunArgs;
+
+fn listen_addr(bind: &str, port: u16) -> Result<SocketAddr> {
+    let text = if bind.contains(':') && !bind.starts_with('[') {
+        format!("[{bind}]:{port}")
+    } else {
+        format!("{bind}:{port}")
+    };
+    text.parse()
+        .with_context(|| format!("--bind / gateway.bind {bind:?} is not an IP address"))
+}
+
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
+    if let Some(path) = openclaw_gateway::logging::init(args.verbose) {
+        tracing::info!(target: "gateway", "log file: {}", path.display());
+    }
+    let mut config = super::load(paths)?;
+    let sim = if args.sim {
+        Some(sim::start(&mut config).await?)
+    } else {
+        None
+    };
+    for a in config.lark.accounts.iter().filter(|a| a.enabled) {
+        a.credentials().map_err(|e| anyhow!("{e}"))?;
+    }
+    let bind = args.bind.as_deref().unwrap_or(&config.gateway.bind);
+    let addr = listen_addr(bind, args.port.unwrap_or(config.gateway.port))?;
+    let running = openclaw_gateway::start(
+        &config,
+        Options {
+            state_dir: paths.state_dir.clone(),
+            bind: addr,
+            verbose: args.verbose,
+        },
+    )
+    .await
+    .map_err(|e| anyhow!("{e}"))?;
+    if let Some(sim) = &sim {
+        sim.print_howto(running.addr);
+    }
+    terminated().await;
+    tracing::info!(target: "gateway", "stopping: no new events; finishing the turns in flight");
+    running.shutdown().await;
+    tracing::info!(target: "gateway", "stopped");
+    Ok(())
+}
