@@ -121,8 +121,8 @@ pub fn print_run(s: &RunStats) {
     );
     if s.sim_clock_ahead_ms > 5 {
         println!(
-            "  note: lark-sim's create_time ran up to {} ms ahead of the wall clock (over 1000 \
-             messages/s); latencies use the wall-clock bounds instead",
+            "  (lark-sim stamps messages at least 1 ms apart per app, so its create_time ran up to \
+             {} ms ahead of the wall clock; latencies use the wall-clock bounds)",
             s.sim_clock_ahead_ms
         );
     }

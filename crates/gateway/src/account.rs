@@ -83,9 +83,8 @@ impl std::fmt::Debug for AccountRt {
 impl AccountRt {
     pub fn new(cfg: Account) -> Result<AccountRt, String> {
         let client = client_for(&cfg)?;
-        let verifier = (cfg.mode == Mode::Webhook).then(|| {
-            WebhookVerifier::new(cfg.encrypt_key.clone(), cfg.verification_token.clone())
-        });
+        let verifier = (cfg.mode == Mode::Webhook)
+            .then(|| WebhookVerifier::new(cfg.encrypt_key.clone(), cfg.verification_token.clone()));
         Ok(AccountRt {
             app_id: client.app_id().to_string(),
             client,

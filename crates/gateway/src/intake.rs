@@ -40,11 +40,11 @@ pub async fn accept(
     raw: &[u8],
 ) -> Result<Accepted, NotRecorded> {
     let acct = account.id();
-    if let Some(app) = &envelope.app_id {
-        if app.as_str() != account.app_id {
-            tracing::warn!(target: "lark", "[{acct}] dropping an event for another app ({app})");
-            return Ok(Accepted::Dropped);
-        }
+    if let Some(app) = &envelope.app_id
+        && app.as_str() != account.app_id
+    {
+        tracing::warn!(target: "lark", "[{acct}] dropping an event for another app ({app})");
+        return Ok(Accepted::Dropped);
     }
     account.touch();
     let received_at_ms = now_ms();

@@ -110,7 +110,13 @@ pub fn init(verbose: bool) -> Option<PathBuf> {
         .map(std::fs::create_dir_all)
         .transpose()
         .ok()
-        .and_then(|_| OpenOptions::new().create(true).append(true).open(&path).ok());
+        .and_then(|_| {
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .ok()
+        });
     let file_layer = file.map(|f| {
         tracing_subscriber::fmt::layer()
             .event_format(Line { with_time: true })

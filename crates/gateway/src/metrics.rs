@@ -47,7 +47,10 @@ fn labels(pairs: &[(&str, &str)]) -> String {
         if i > 0 {
             out.push(',');
         }
-        let v = v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+        let v = v
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n");
         let _ = write!(out, "{k}=\"{v}\"");
     }
     out
@@ -81,7 +84,11 @@ impl Metrics {
 
     /// Adds one to a counter.
     pub fn inc(&self, name: &'static str, pairs: &[(&str, &str)]) {
-        *self.lock().counters.entry((name, labels(pairs))).or_default() += 1;
+        *self
+            .lock()
+            .counters
+            .entry((name, labels(pairs)))
+            .or_default() += 1;
     }
 
     pub fn event_received(&self, account: &str) {
@@ -109,7 +116,10 @@ impl Metrics {
             &[("account", account), ("outcome", outcome)],
         );
         let mut inner = self.lock();
-        let h = inner.latency.entry(labels(&[("account", account)])).or_default();
+        let h = inner
+            .latency
+            .entry(labels(&[("account", account)]))
+            .or_default();
         if h.counts.is_empty() {
             h.counts = vec![0; BUCKETS.len()];
         }
@@ -208,13 +218,19 @@ mod tests {
         assert!(text.contains(
             "openclaw_events_refused_total{account=\"default\",reason=\"bot not mentioned\"} 1"
         ));
-        assert!(text.contains(
-            "openclaw_turn_latency_seconds_bucket{account=\"default\",le=\"0.025\"} 0"
-        ));
-        assert!(text.contains(
-            "openclaw_turn_latency_seconds_bucket{account=\"default\",le=\"0.05\"} 1"
-        ));
-        assert!(text.contains("openclaw_connection_state{account=\"default\",state=\"connected\"} 1"));
+        assert!(
+            text.contains(
+                "openclaw_turn_latency_seconds_bucket{account=\"default\",le=\"0.025\"} 0"
+            )
+        );
+        assert!(
+            text.contains(
+                "openclaw_turn_latency_seconds_bucket{account=\"default\",le=\"0.05\"} 1"
+            )
+        );
+        assert!(
+            text.contains("openclaw_connection_state{account=\"default\",state=\"connected\"} 1")
+        );
         assert!(text.contains("openclaw_connection_state{account=\"default\",state=\"fatal\"} 0"));
     }
 }

@@ -75,11 +75,12 @@ fn collect_text(v: &serde_json::Value, out: &mut Vec<String>) {
                 return;
             }
             for (k, child) in o {
-                if k == "text" && tag.is_empty() {
-                    if let Some(s) = child.as_str() {
-                        out.push(s.to_owned());
-                        continue;
-                    }
+                if k == "text"
+                    && tag.is_empty()
+                    && let Some(s) = child.as_str()
+                {
+                    out.push(s.to_owned());
+                    continue;
                 }
                 collect_text(child, out);
             }
@@ -293,12 +294,17 @@ mod tests {
         for c in [
             Content::text("hello <at user_id=\"ou_1\">Ada</at>"),
             Content::Post(Post::markdown("**bold** and `code`")),
-            Content::card(serde_json::json!({"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"| a |\n|---|\n| 1 |"}]}})),
+            Content::card(
+                serde_json::json!({"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"| a |\n|---|\n| 1 |"}]}}),
+            ),
         ] {
             let part = WirePart::from_content(&c);
             let json = serde_json::to_string(&part).unwrap();
             let back: WirePart = serde_json::from_str(&json).unwrap();
-            assert_eq!(back.to_content().unwrap().to_json_string(), c.to_json_string());
+            assert_eq!(
+                back.to_content().unwrap().to_json_string(),
+                c.to_json_string()
+            );
             assert!(!back.text.is_empty(), "{back:?}");
         }
     }

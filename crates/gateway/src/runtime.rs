@@ -110,7 +110,10 @@ impl Running {
         self.intake.close();
         self.intake.wait().await;
         self.ctx.tasks.close();
-        if tokio::time::timeout(DRAIN, self.ctx.tasks.wait()).await.is_err() {
+        if tokio::time::timeout(DRAIN, self.ctx.tasks.wait())
+            .await
+            .is_err()
+        {
             tracing::warn!(target: "lark", "turns still running after {DRAIN:?}; they resume on the next start");
         }
         self.server.abort();
@@ -212,7 +215,9 @@ async fn replay(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
             }
         }
         Ok(_) => {}
-        Err(e) => tracing::error!(target: "lark", "[{}] cannot read unfinished turns: {e}", account.id()),
+        Err(e) => {
+            tracing::error!(target: "lark", "[{}] cannot read unfinished turns: {e}", account.id())
+        }
     }
 }
 

@@ -73,8 +73,13 @@ async fn status(State(ctx): State<Arc<Ctx>>) -> Response {
 /// The plaintext event JSON to record: the body itself, or its decrypted `encrypt` field.
 fn plaintext(account: &AccountRt, body: &[u8]) -> Option<Vec<u8>> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    match (v.get("encrypt").and_then(|e| e.as_str()), &account.cfg.encrypt_key) {
-        (Some(enc), Some(key)) => crypto::decrypt(key.expose(), enc).ok().map(String::into_bytes),
+    match (
+        v.get("encrypt").and_then(|e| e.as_str()),
+        &account.cfg.encrypt_key,
+    ) {
+        (Some(enc), Some(key)) => crypto::decrypt(key.expose(), enc)
+            .ok()
+            .map(String::into_bytes),
         (Some(_), None) => None,
         (None, _) => Some(body.to_vec()),
     }
@@ -86,7 +91,10 @@ async fn webhook(
     request: Request<Body>,
 ) -> Response {
     if ctx.stopping() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "shutting down; retry later");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting down; retry later",
+        );
     }
     let body: Bytes = match axum::body::to_bytes(request.into_body(), MAX_BODY).await {
         Ok(b) => b,
@@ -100,7 +108,11 @@ async fn webhook(
     let Some(verifier) = &account.verifier else {
         return error(StatusCode::NOT_FOUND, "not a webhook account");
     };
-    let inbound = match verifier.handle(&RequestHeaders::from_http(&headers), &body, SystemTime::now()) {
+    let inbound = match verifier.handle(
+        &RequestHeaders::from_http(&headers),
+        &body,
+        SystemTime::now(),
+    ) {
         Ok(i) => i,
         Err(e) => {
             tracing::warn!(target: "lark", "[{}] webhook request refused: {e}", account.id());
@@ -120,7 +132,12 @@ async fn webhook(
     }
 }
 
-async fn record(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, envelope: &Envelope, body: &[u8]) -> Response {
+async fn record(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    envelope: &Envelope,
+    body: &[u8],
+) -> Response {
     let Some(raw) = plaintext(account, body) else {
         return error(StatusCode::BAD_REQUEST, "the event could not be decrypted");
     };
@@ -136,7 +153,10 @@ async fn record(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, envelope: &Envelope, b
         }
         Ok(Err(e)) => {
             tracing::error!(target: "lark", "[{}] {e}; answering 500 so the platform retries", account.id());
-            error(StatusCode::INTERNAL_SERVER_ERROR, "could not record the event; retry")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not record the event; retry",
+            )
         }
         Err(_) => {
             tracing::error!(target: "lark", "[{}] recording a webhook event took over {ANSWER_WITHIN:?}; answering 500 so the platform retries", account.id());

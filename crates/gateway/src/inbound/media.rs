@@ -36,7 +36,13 @@ pub fn download_dir(ctx: &Ctx, account: &AccountRt, is_dm: bool, chat_id: &str) 
 fn safe(s: &str) -> String {
     let cleaned: String = s
         .chars()
-        .map(|c| if c.is_alphanumeric() || "._-".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     cleaned.trim_start_matches('.').chars().take(120).collect()
 }
@@ -84,7 +90,10 @@ pub async fn download_all(
     }
     let dir = download_dir(ctx, account, is_dm, msg.chat_id.as_str());
     if let Err(e) = tokio::fs::create_dir_all(&dir).await {
-        errors.push(format!("the attachments could not be saved: cannot create {}: {e}", dir.display()));
+        errors.push(format!(
+            "the attachments could not be saved: cannot create {}: {e}",
+            dir.display()
+        ));
         return (files, errors);
     }
     for r in resources {
@@ -112,12 +121,12 @@ pub async fn download_all(
                 ));
             }
             Ok(_) => {
-                if r.file_name.is_none() {
-                    if let Some(ext) = sniff(&path) {
-                        let named = path.with_extension(ext);
-                        if tokio::fs::rename(&path, &named).await.is_ok() {
-                            path = named;
-                        }
+                if r.file_name.is_none()
+                    && let Some(ext) = sniff(&path)
+                {
+                    let named = path.with_extension(ext);
+                    if tokio::fs::rename(&path, &named).await.is_ok() {
+                        path = named;
                     }
                 }
                 files.push(MediaFile {

@@ -17,7 +17,7 @@ use super::policy::{self, Facts, Verdict};
 use crate::account::AccountRt;
 use crate::outbound;
 use crate::runtime::Ctx;
-use crate::store::{EventStatus, PairingRequest, StoredEvent, now_ms};
+use crate::store::{EventStatus, PairingAsk, PairingRequest, StoredEvent, now_ms};
 
 /// Pairing codes are valid for an hour, and an account has at most three waiting.
 const PAIRING_TTL_MS: i64 = 3_600_000;
@@ -30,7 +30,14 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
     let envelope = match Envelope::parse(ev.payload.as_bytes()) {
         Ok(e) => e,
         Err(e) => {
-            return close(ctx, acct, &ev, EventStatus::Ignored, &format!("unreadable: {e}")).await;
+            return close(
+                ctx,
+                acct,
+                &ev,
+                EventStatus::Ignored,
+                &format!("unreadable: {e}"),
+            )
+            .await;
         }
     };
     let Event::MessageReceived(msg) = envelope.event else {
@@ -41,7 +48,14 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
         let max_age = account.cfg.max_event_age.as_millis() as i64;
         if ev.created_at_ms.is_some_and(|t| now_ms() - t > max_age) {
             tracing::info!(target: "lark", "[{acct}] skipping stale message {} (older than {} min)", msg.message_id, max_age / 60_000);
-            return close(ctx, acct, &ev, EventStatus::Expired, "older than the age cutoff").await;
+            return close(
+                ctx,
+                acct,
+                &ev,
+                EventStatus::Expired,
+                "older than the age cutoff",
+            )
+            .await;
         }
         match admit(ctx, account, &ev, &msg).await? {
             Some(reason) => {
@@ -151,15 +165,15 @@ async fn pairing(
     let open_id = sender(msg);
     let request = ctx
         .store
-        .request_pairing(
-            acct,
-            open_id,
-            Some(msg.chat_id.as_str()),
-            None,
-            now_ms(),
-            PAIRING_TTL_MS,
-            PAIRING_MAX_PENDING,
-        )
+        .request_pairing(PairingAsk {
+            account: acct.to_owned(),
+            open_id: open_id.to_owned(),
+            chat_id: Some(msg.chat_id.to_string()),
+            name: None,
+            now_ms: now_ms(),
+            ttl_ms: PAIRING_TTL_MS,
+            max_pending: PAIRING_MAX_PENDING,
+        })
         .await
         .map_err(|e| e.to_string())?;
     match request {
@@ -198,7 +212,9 @@ async fn answer(
     if msg.message_type == "merge_forward" {
         match account.client.get_message(&msg.message_id).await {
             Ok(items) => text = forwarded_text(&items),
-            Err(e) => text.push_str(&format!("\n[the forwarded messages could not be read: {e}]")),
+            Err(e) => text.push_str(&format!(
+                "\n[the forwarded messages could not be read: {e}]"
+            )),
         }
     }
     let (kind, session_key) = match (&msg.chat_type, &msg.thread_id) {
@@ -211,13 +227,26 @@ async fn answer(
             },
             format!("lark:{acct}:thread:{t}"),
         ),
-        (ChatType::TopicGroup, None) => (ChatKind::Topic, format!("lark:{acct}:group:{}", msg.chat_id)),
-        _ => (ChatKind::Group, format!("lark:{acct}:group:{}", msg.chat_id)),
+        (ChatType::TopicGroup, None) => (
+            ChatKind::Topic,
+            format!("lark:{acct}:group:{}", msg.chat_id),
+        ),
+        _ => (
+            ChatKind::Group,
+            format!("lark:{acct}:group:{}", msg.chat_id),
+        ),
     };
     if kind != ChatKind::Dm {
         text = format!("{} {text}", group_prefix(msg.chat_id.as_str(), sender(msg)));
     }
-    let (media, media_errors) = media::download_all(ctx, account, msg, kind == ChatKind::Dm, &normalized.resources).await;
+    let (media, media_errors) = media::download_all(
+        ctx,
+        account,
+        msg,
+        kind == ChatKind::Dm,
+        &normalized.resources,
+    )
+    .await;
     let system_prompt = policy::group_config(&account.cfg, msg.chat_id.as_str())
         .and_then(|g| g.system_prompt.clone());
     let turn = Turn {

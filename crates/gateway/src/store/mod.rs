@@ -162,6 +162,20 @@ impl PairingStatus {
     }
 }
 
+/// A DM sender asking (by writing) to be let in.
+#[derive(Debug, Clone)]
+pub struct PairingAsk {
+    pub account: String,
+    pub open_id: String,
+    pub chat_id: Option<String>,
+    pub name: Option<String>,
+    pub now_ms: i64,
+    /// How long the code stays valid.
+    pub ttl_ms: i64,
+    /// Codes an account may have pending at once.
+    pub max_pending: usize,
+}
+
 /// What asking for a pairing code gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PairingRequest {
@@ -251,16 +265,7 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn prune(&self, before_ms: i64) -> Result<u64>;
 
     /// Asks for a pairing code for a DM sender (see [`PairingRequest`]).
-    async fn request_pairing(
-        &self,
-        account: &str,
-        open_id: &str,
-        chat_id: Option<&str>,
-        name: Option<&str>,
-        now_ms: i64,
-        ttl_ms: i64,
-        max_pending: usize,
-    ) -> Result<PairingRequest>;
+    async fn request_pairing(&self, ask: PairingAsk) -> Result<PairingRequest>;
 
     /// Whether a DM sender was approved.
     async fn is_approved(&self, account: &str, open_id: &str) -> Result<bool>;

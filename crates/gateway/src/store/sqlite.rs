@@ -12,8 +12,8 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStatus, NewEvent, Pairing, PairingRequest, PairingStatus, QueueDepth, Result,
-    Store, StoreError, StoredEvent,
+    Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, PairingStatus, QueueDepth,
+    Result, Store, StoreError, StoredEvent,
 };
 
 /// The migrations, in order; the schema version is the number applied.
@@ -64,7 +64,8 @@ impl SqliteStore {
     fn init(mut conn: Connection, path: String) -> Result<SqliteStore> {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
@@ -252,8 +253,11 @@ impl Store for SqliteStore {
     }
 
     async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()> {
-        let (account, event_id, parts) =
-            (account.to_owned(), event_id.to_owned(), parts_json.to_owned());
+        let (account, event_id, parts) = (
+            account.to_owned(),
+            event_id.to_owned(),
+            parts_json.to_owned(),
+        );
         self.with(move |c| {
             c.execute(
                 "UPDATE events SET status = 'answered', parts = ?3, updated_at_ms = ?4 \
@@ -272,8 +276,11 @@ impl Store for SqliteStore {
         index: usize,
         message_id: &str,
     ) -> Result<()> {
-        let (account, event_id, message_id) =
-            (account.to_owned(), event_id.to_owned(), message_id.to_owned());
+        let (account, event_id, message_id) = (
+            account.to_owned(),
+            event_id.to_owned(),
+            message_id.to_owned(),
+        );
         self.with(move |c| {
             let tx = c.transaction()?;
             let sent: String = tx.query_row(
@@ -367,18 +374,16 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn request_pairing(
-        &self,
-        account: &str,
-        open_id: &str,
-        chat_id: Option<&str>,
-        name: Option<&str>,
-        now_ms: i64,
-        ttl_ms: i64,
-        max_pending: usize,
-    ) -> Result<PairingRequest> {
-        let (account, open_id) = (account.to_owned(), open_id.to_owned());
-        let (chat_id, name) = (chat_id.map(str::to_owned), name.map(str::to_owned));
+    async fn request_pairing(&self, ask: PairingAsk) -> Result<PairingRequest> {
+        let PairingAsk {
+            account,
+            open_id,
+            chat_id,
+            name,
+            now_ms,
+            ttl_ms,
+            max_pending,
+        } = ask;
         self.with(move |c| {
             let tx = c.transaction()?;
             let existing = tx

@@ -22,8 +22,26 @@ pub struct Harness {
 /// Starts lark-sim with one websocket app and a gateway whose config is `extra` (JSON5 keys
 /// merged into `channels.lark`) plus `agent` (the `agent` object).
 pub async fn start(lark_extra: &str, agent: &str) -> Harness {
+    start_with(SimConfig::default(), lark_extra, agent).await
+}
+
+/// A lark-sim whose clients reconnect within a second and whose redeliveries come after one,
+/// for tests of lost connections that should not wait the platform's minutes.
+pub fn quick_sim() -> SimConfig {
+    SimConfig {
+        reconnect_interval_secs: 1,
+        reconnect_nonce_secs: 1,
+        redelivery: lark_sim::RedeliveryPolicy {
+            ack_timeout: Duration::from_millis(1500),
+            schedule: vec![Duration::from_secs(1); 4],
+        },
+        ..SimConfig::default()
+    }
+}
+
+pub async fn start_with(sim_config: SimConfig, lark_extra: &str, agent: &str) -> Harness {
     lark::install_crypto_provider();
-    let sim = Sim::start("127.0.0.1:0", SimConfig::default()).await.unwrap();
+    let sim = Sim::start("127.0.0.1:0", sim_config).await.unwrap();
     sim.state().add_app(AppSpec::websocket(APP, SECRET));
     let dir = tempfile::tempdir().unwrap();
     let config_text = format!(
@@ -51,8 +69,9 @@ impl Harness {
         if let Some(g) = self.gateway.take() {
             g.shutdown().await;
         }
-        let config = openclaw_config::parse(&self.config_text, Format::Json5, &|_| None, self.dir.path())
-            .unwrap_or_else(|e| panic!("config: {e}"));
+        let config =
+            openclaw_config::parse(&self.config_text, Format::Json5, &|_| None, self.dir.path())
+                .unwrap_or_else(|e| panic!("config: {e}"));
         let running = openclaw_gateway::start(
             &config,
             Options {
@@ -64,9 +83,17 @@ impl Harness {
         .await
         .unwrap_or_else(|e| panic!("start: {e}"));
         self.gateway = Some(running);
-        if config.lark.accounts.iter().any(|a| a.mode == openclaw_config::Mode::Websocket) {
+        if config
+            .lark
+            .accounts
+            .iter()
+            .any(|a| a.mode == openclaw_config::Mode::Websocket)
+        {
             assert!(
-                self.sim.state().wait_connections(APP, 1, Duration::from_secs(10)).await,
+                self.sim
+                    .state()
+                    .wait_connections(APP, 1, Duration::from_secs(10))
+                    .await,
                 "the gateway never connected"
             );
         }

@@ -156,6 +156,11 @@ impl SimState {
         });
     }
 
+    /// Drops every pending fail rule: the platform is healthy again.
+    pub fn clear_faults(&self) {
+        self.faults.lock().expect("faults lock").clear();
+    }
+
     /// Changes settings at run time (token lifetime, redelivery, fragment size, rate limit...).
     /// Deliveries already under way keep the settings they started with.
     pub fn configure(&self, f: impl FnOnce(&mut SimConfig)) {

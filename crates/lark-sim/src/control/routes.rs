@@ -52,6 +52,7 @@ pub fn routes() -> Router<Arc<SimState>> {
         .route("/_sim/apps/{app_id}/faults/silent", post(silent))
         .route("/_sim/apps/{app_id}/faults/acks", post(acks))
         .route("/_sim/faults/fail_next", post(fail_next))
+        .route("/_sim/faults/clear", post(clear_faults))
         .route("/_sim/tokens/expire", post(expire_tokens))
 }
 
@@ -270,6 +271,11 @@ async fn fail_next(State(s): St, b: bytes::Bytes) -> Response {
         s.fail_next(&r.path, r.n, r.status, r.code);
         json!({})
     }))
+}
+
+async fn clear_faults(State(s): St) -> Response {
+    s.clear_faults();
+    reply(Ok(json!({})))
 }
 
 async fn expire_tokens(State(s): St) -> Response {

@@ -1,5 +1,17 @@
 use super::*;
 
+fn ask(open_id: &str, now_ms: i64, ttl_ms: i64) -> PairingAsk {
+    PairingAsk {
+        account: "default".into(),
+        open_id: open_id.into(),
+        chat_id: Some("oc_dm".into()),
+        name: None,
+        now_ms,
+        ttl_ms,
+        max_pending: 3,
+    }
+}
+
 fn ev(event_id: &str, message_id: Option<&str>, chat: &str) -> NewEvent {
     NewEvent {
         account: "default".into(),
@@ -17,7 +29,10 @@ fn ev(event_id: &str, message_id: Option<&str>, chat: &str) -> NewEvent {
 #[tokio::test]
 async fn a_claim_is_new_once_per_event_and_per_message() {
     let s = SqliteStore::in_memory().unwrap();
-    assert_eq!(s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap(), Claim::New);
+    assert_eq!(
+        s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap(),
+        Claim::New
+    );
     assert_eq!(
         s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap(),
         Claim::DuplicateEvent
@@ -60,7 +75,10 @@ async fn the_queue_gives_a_chats_oldest_open_event_and_skips_closed_ones() {
             .await
             .unwrap();
     }
-    assert_eq!(s.open_chats("default", 0).await.unwrap(), vec!["oc_a", "oc_b"]);
+    assert_eq!(
+        s.open_chats("default", 0).await.unwrap(),
+        vec!["oc_a", "oc_b"]
+    );
     let first = s.next_open("default", "oc_a").await.unwrap().unwrap();
     assert_eq!(first.event_id, "e0");
     s.set_status("default", "e0", EventStatus::Refused, Some("dm disabled"))
@@ -78,8 +96,12 @@ async fn the_queue_gives_a_chats_oldest_open_event_and_skips_closed_ones() {
 async fn the_outbox_keeps_parts_and_sent_ids() {
     let s = SqliteStore::in_memory().unwrap();
     s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap();
-    s.record_reply("default", "e1", r#"["a","b"]"#).await.unwrap();
-    s.record_sent_part("default", "e1", 0, "om_r0").await.unwrap();
+    s.record_reply("default", "e1", r#"["a","b"]"#)
+        .await
+        .unwrap();
+    s.record_sent_part("default", "e1", 0, "om_r0")
+        .await
+        .unwrap();
     let e = s.event("default", "e1").await.unwrap().unwrap();
     assert_eq!(e.status, EventStatus::Answered);
     assert_eq!(e.parts.as_deref(), Some(r#"["a","b"]"#));
@@ -97,11 +119,7 @@ async fn pairing_codes_are_eight_unambiguous_chars_three_at_most_and_survive_a_r
     let hour = 3_600_000;
     let mut codes = Vec::new();
     for u in ["ou_1", "ou_2", "ou_3"] {
-        match s
-            .request_pairing("default", u, Some("oc_dm"), None, now, hour, 3)
-            .await
-            .unwrap()
-        {
+        match s.request_pairing(ask(u, now, hour)).await.unwrap() {
             PairingRequest::Created(p) => codes.push(p.code),
             other => panic!("expected a new code, got {other:?}"),
         }
@@ -112,11 +130,11 @@ async fn pairing_codes_are_eight_unambiguous_chars_three_at_most_and_survive_a_r
     }
     // Asking again while pending gives the same code, not a new message.
     assert!(matches!(
-        s.request_pairing("default", "ou_1", None, None, now + 5, hour, 3).await.unwrap(),
+        s.request_pairing(ask("ou_1", now + 5, hour)).await.unwrap(),
         PairingRequest::Pending(p) if p.code == codes[0]
     ));
     assert_eq!(
-        s.request_pairing("default", "ou_4", None, None, now, hour, 3).await.unwrap(),
+        s.request_pairing(ask("ou_4", now, hour)).await.unwrap(),
         PairingRequest::TooMany
     );
     let approved = s
@@ -125,7 +143,12 @@ async fn pairing_codes_are_eight_unambiguous_chars_three_at_most_and_survive_a_r
         .unwrap()
         .unwrap();
     assert_eq!(approved.open_id, "ou_2");
-    assert!(s.decide_pairing(&codes[1], true, now + 11).await.unwrap().is_none());
+    assert!(
+        s.decide_pairing(&codes[1], true, now + 11)
+            .await
+            .unwrap()
+            .is_none()
+    );
     drop(s);
 
     let s = SqliteStore::open(&path).unwrap();
@@ -133,10 +156,20 @@ async fn pairing_codes_are_eight_unambiguous_chars_three_at_most_and_survive_a_r
     assert!(!s.is_approved("default", "ou_1").await.unwrap());
     assert_eq!(s.pending_pairings(None, now + 20).await.unwrap().len(), 2);
     // After an hour the codes are gone and cannot be approved.
-    assert!(s.pending_pairings(None, now + hour + 1).await.unwrap().is_empty());
-    assert!(s.decide_pairing(&codes[0], true, now + hour + 1).await.unwrap().is_none());
+    assert!(
+        s.pending_pairings(None, now + hour + 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.decide_pairing(&codes[0], true, now + hour + 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(matches!(
-        s.request_pairing("default", "ou_1", None, None, now + hour + 1, hour, 3).await.unwrap(),
+        s.request_pairing(ask("ou_1", now + hour + 1, hour)).await.unwrap(),
         PairingRequest::Created(p) if p.code != codes[0]
     ));
 }
@@ -163,7 +196,9 @@ async fn prune_drops_old_closed_events_only() {
     let mut open = ev("open", Some("om_open"), "oc_a");
     open.received_at_ms = 10;
     s.claim(open).await.unwrap();
-    s.set_status("default", "old", EventStatus::Sent, None).await.unwrap();
+    s.set_status("default", "old", EventStatus::Sent, None)
+        .await
+        .unwrap();
     assert_eq!(s.prune(1_000).await.unwrap(), 1);
     assert!(s.event("default", "old").await.unwrap().is_none());
     assert!(s.event("default", "open").await.unwrap().is_some());
