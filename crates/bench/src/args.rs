@@ -50,6 +50,11 @@ pub struct Args {
     /// After every message has a reply, how long to keep watching for doubles, in milliseconds.
     #[arg(long, default_value_t = 2000)]
     pub settle_ms: u64,
+    /// Keep the gateway's client under the platform's documented limits (50 calls/s per app,
+    /// 5 sends/s per chat), as in production. Off by default: the Node bot has no client-side
+    /// limits, and lark-sim enforces none here, so the comparison is of the bots themselves.
+    #[arg(long)]
+    pub platform_limits: bool,
     /// Keep each run's temp dir (config, logs) and print where it is.
     #[arg(long)]
     pub keep: bool,

@@ -70,7 +70,7 @@ async fn run_in(target: Target, bins: &Binaries, args: &Args, dir: &Path) -> Res
     println!("  lark-sim at {} with {chat_count} group chats", sim.base);
 
     let mut bot = match target {
-        Target::Gateway => start_gateway(bins, &sim, dir)?,
+        Target::Gateway => start_gateway(bins, &sim, dir, args.platform_limits)?,
         Target::Node => start_node(bins, &sim, dir)?,
     };
     let ready_after = wait_ready(&sim, &mut bot).await?;
@@ -138,9 +138,9 @@ async fn warm_up(sim: &Sim, chat: &str, user: &Person) -> Result<Duration> {
 }
 
 /// `openclaw gateway run --config <dir>/openclaw.json`, state and logs in the run's temp dir.
-fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path) -> Result<Bot> {
+fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path, platform_limits: bool) -> Result<Bot> {
     let port = free_port()?;
-    let config = json!({
+    let mut config = json!({
         "channels": { "lark": {
             "appId": APP_ID, "appSecret": APP_SECRET, "domain": sim.base,
             "dmPolicy": "open", "groupPolicy": "open",
@@ -149,6 +149,10 @@ fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path) -> Result<Bot> {
         "agent": { "provider": "echo" },
         "gateway": { "port": port },
     });
+    if !platform_limits {
+        config["channels"]["lark"]["rateLimits"] =
+            json!({ "appPerSecond": 1_000_000, "chatPerSecond": 1_000_000 });
+    }
     let path = dir.join("openclaw.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&config)?)?;
     let mut cmd = Command::new(&bins.openclaw);

@@ -21,6 +21,8 @@ use crate::{DEFAULT_ACCOUNT, Env};
 const DEFAULT_WEBHOOK_PATH: &str = "/lark/webhook";
 const DEFAULT_MAX_EVENT_AGE_MINUTES: f64 = 30.0;
 const DEFAULT_MEDIA_MAX_MB: f64 = 30.0;
+const DEFAULT_APP_RATE: u32 = 50;
+const DEFAULT_CHAT_RATE: u32 = 5;
 const CREDENTIAL_KEYS: [&str; 4] = ["appId", "appIdFile", "appSecret", "appSecretFile"];
 
 /// Where relative paths start and where the environment comes from.
@@ -150,6 +152,12 @@ fn account(
             .unwrap_or_default(),
         max_event_age,
         media_max_bytes,
+        app_rate_limit: scope
+            .pick(|o| o.obj("rateLimits").f64("appPerSecond"))
+            .map_or(DEFAULT_APP_RATE, |n| n.clamp(1.0, 1e9) as u32),
+        chat_rate_limit: scope
+            .pick(|o| o.obj("rateLimits").f64("chatPerSecond"))
+            .map_or(DEFAULT_CHAT_RATE, |n| n.clamp(1.0, 1e9) as u32),
         dm_download_dir: download("dmDir"),
         group_download_dir: download("groupDir"),
     })

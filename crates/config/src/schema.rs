@@ -143,6 +143,13 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
             "downloads",
             Schema::Object(vec![("dmDir", leaf(Str)), ("groupDir", leaf(Str))]),
         ),
+        (
+            "rateLimits",
+            Schema::Object(vec![
+                ("appPerSecond", leaf(Number { positive: true })),
+                ("chatPerSecond", leaf(Number { positive: true })),
+            ]),
+        ),
     ];
     if top {
         fields.push((

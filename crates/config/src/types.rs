@@ -63,6 +63,11 @@ pub struct Account {
     pub media_max_bytes: u64,
     pub dm_download_dir: Option<PathBuf>,
     pub group_download_dir: Option<PathBuf>,
+    /// Calls per second the client allows itself for the whole app (`rateLimits.appPerSecond`,
+    /// default 50, the platform's documented per-app limit for sending).
+    pub app_rate_limit: u32,
+    /// Sends per second to one chat (`rateLimits.chatPerSecond`, default 5, the platform's limit).
+    pub chat_rate_limit: u32,
 }
 
 impl Account {

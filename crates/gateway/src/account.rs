@@ -16,6 +16,10 @@ pub fn client_for(account: &Account) -> Result<lark::Client, String> {
     let (app_id, secret) = account.credentials().map_err(|e| e.to_string())?;
     lark::Client::builder(app_id, secret)
         .domain(account.domain.clone())
+        .rate_limits(lark::ratelimit::RateLimits {
+            app_per_second: account.app_rate_limit,
+            chat_per_second: account.chat_rate_limit,
+        })
         .build()
         .map_err(|e| e.to_string())
 }

@@ -169,7 +169,8 @@ async fn deliver(
     }
 }
 
-/// Sends the recorded parts not yet confirmed, recording each as it lands.
+/// Sends the recorded parts not yet confirmed, recording each as it lands; the last one closes
+/// the event. The typing reaction comes off just before the last part goes out.
 pub async fn send_recorded(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
@@ -184,9 +185,20 @@ pub async fn send_recorded(
         .transpose()
         .map_err(|e| format!("the recorded reply is unreadable: {e}"))?
         .unwrap_or_default();
-    for (i, part) in parts.iter().enumerate() {
-        if ev.sent_ids.get(i).is_some_and(|id| !id.is_empty()) {
-            continue;
+    let first_unsent = ev.sent_ids.len();
+    if first_unsent >= parts.len() {
+        // Nothing (left) to send: an empty answer, or a crash after the last part landed.
+        typing_off(account, msg, ev.typing_reaction.as_deref()).await;
+        return ctx
+            .store
+            .set_status(acct, &ev.event_id, crate::store::EventStatus::Sent, None)
+            .await
+            .map_err(|e| e.to_string());
+    }
+    for (i, part) in parts.iter().enumerate().skip(first_unsent) {
+        let last = i + 1 == parts.len();
+        if last {
+            typing_off(account, msg, ev.typing_reaction.as_deref()).await;
         }
         let content = part
             .to_content()
@@ -199,7 +211,7 @@ pub async fn send_recorded(
                     tracing::info!(target: "lark", "[{acct}] sent part {}/{} ({}) of the reply to {} as {id}", i + 1, parts.len(), part.msg_type, msg.message_id);
                 }
                 ctx.store
-                    .record_sent_part(acct, &ev.event_id, i, &id)
+                    .record_sent_part(acct, &ev.event_id, &id, last)
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -234,15 +246,19 @@ pub async fn send_notice(
     }
 }
 
-/// Puts the typing reaction on the message, unless turned off or the breaker is open.
+/// Puts the typing reaction on the message, unless turned off or the breaker is open, and
+/// records it so a crash does not leave it behind. Returns its id.
 pub async fn typing_on(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
-) {
-    if !account.cfg.typing_indicator || ev.typing_reaction.is_some() || !account.typing.allows() {
-        return;
+) -> Option<String> {
+    if ev.typing_reaction.is_some() {
+        return ev.typing_reaction.clone();
+    }
+    if !account.cfg.typing_indicator || !account.typing.allows() {
+        return None;
     }
     match account.client.add_reaction(&msg.message_id, TYPING).await {
         Ok(r) => {
@@ -251,29 +267,30 @@ pub async fn typing_on(
                 .store
                 .set_typing(account.id(), &ev.event_id, Some(&r.reaction_id))
                 .await;
+            Some(r.reaction_id)
         }
         Err(e) => {
             let limited = matches!(e, lark::Error::RateLimited { .. })
                 || e.api().is_some_and(|a| a.is_rate_limited());
             account.typing.failure(limited);
             tracing::debug!(target: "lark", "[{}] typing reaction failed: {e}", account.id());
+            None
         }
     }
 }
 
-/// Removes the typing reaction recorded for the event, if any (also one left by a crash).
-pub async fn typing_off(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: &StoredEvent) {
-    let Ok(Some(current)) = ctx.store.event(account.id(), &ev.event_id).await else {
+/// Removes the typing reaction (also one a crash left behind, found in the record).
+async fn typing_off(account: &AccountRt, msg: &MessageReceived, reaction: Option<&str>) {
+    let Some(reaction) = reaction else {
         return;
     };
-    let (Some(reaction), Some(message_id)) = (current.typing_reaction, current.message_id) else {
-        return;
-    };
-    let message_id = lark::model::MessageId::from(message_id);
-    if let Err(e) = account.client.delete_reaction(&message_id, &reaction).await {
+    if let Err(e) = account
+        .client
+        .delete_reaction(&msg.message_id, reaction)
+        .await
+    {
         tracing::debug!(target: "lark", "[{}] removing the typing reaction failed: {e}", account.id());
     }
-    let _ = ctx.store.set_typing(account.id(), &ev.event_id, None).await;
 }
 
 #[cfg(test)]

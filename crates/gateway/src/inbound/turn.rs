@@ -65,18 +65,15 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
                 }
                 return close(ctx, acct, &ev, EventStatus::Refused, reason).await;
             }
-            None => {
-                ctx.store
-                    .set_status(acct, &ev.event_id, EventStatus::Admitted, None)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                status = EventStatus::Admitted;
-            }
+            // Admitted is not written down: a replay judges the message again, which is cheap
+            // and gives the same verdict (a pairing notice carries its own uuid).
+            None => status = EventStatus::Admitted,
         }
     }
     let mut ev = ev;
     if status == EventStatus::Admitted {
-        let parts = answer(ctx, account, &ev, &msg).await?;
+        ev.typing_reaction = outbound::typing_on(ctx, account, &ev, &msg).await;
+        let parts = answer(ctx, account, &msg).await?;
         ctx.store
             .record_reply(acct, &ev.event_id, &parts)
             .await
@@ -84,11 +81,6 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
         ev.parts = Some(parts);
     }
     outbound::send_recorded(ctx, account, &ev, &msg).await?;
-    outbound::typing_off(ctx, account, &ev).await;
-    ctx.store
-        .set_status(acct, &ev.event_id, EventStatus::Sent, None)
-        .await
-        .map_err(|e| e.to_string())?;
     let latency = Duration::from_millis((now_ms() - ev.received_at_ms).max(0) as u64);
     ctx.metrics.turn(acct, "sent", latency);
     if ctx.verbose {
@@ -201,11 +193,9 @@ async fn pairing(
 async fn answer(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
-    ev: &StoredEvent,
     msg: &MessageReceived,
 ) -> Result<String, String> {
     let acct = account.id();
-    outbound::typing_on(ctx, account, ev, msg).await;
     let bot = account.bot_cached().map(|b| b.open_id.clone());
     let normalized = agent_text(msg, bot.as_ref());
     let mut text = normalized.text;

@@ -239,13 +239,14 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Records the reply parts and moves the event to `Answered`, in one step.
     async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()>;
 
-    /// Records that part `index` was sent as `message_id`.
+    /// Records that the next part of the reply was sent as `message_id` (parts are sent in
+    /// order); with `last`, the event is `Sent` in the same step.
     async fn record_sent_part(
         &self,
         account: &str,
         event_id: &str,
-        index: usize,
         message_id: &str,
+        last: bool,
     ) -> Result<()>;
 
     /// Remembers (or forgets, with `None`) the typing reaction on the event's message.

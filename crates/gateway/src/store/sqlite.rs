@@ -36,6 +36,33 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// `execute` and `query_row` through the connection's statement cache: the hot statements are
+/// parsed once, not on every event.
+trait Cached {
+    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize>;
+    fn row<T>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(p)
+    }
+
+    fn row<T>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(p, f)
+    }
+}
+
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Db(e.to_string())
 }
@@ -76,18 +103,15 @@ impl SqliteStore {
         })
     }
 
-    /// Runs `f` on the connection in the blocking pool.
+    /// Runs `f` on the connection, on the calling thread. Each call is one short statement or
+    /// transaction (tens of microseconds), cheaper than the two thread switches a hop to the
+    /// blocking pool costs; the busy timeout bounds a wait for another process's write.
     async fn with<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut guard).map_err(db)
-        })
-        .await
-        .map_err(|e| StoreError::Db(format!("store task failed: {e}")))?
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard).map_err(db)
     }
 }
 
@@ -166,7 +190,7 @@ fn new_code() -> String {
 impl Store for SqliteStore {
     async fn claim(&self, e: NewEvent) -> Result<Claim> {
         self.with(move |c| {
-            let inserted = c.execute(
+            let inserted = c.exec(
                 "INSERT INTO events (account, event_id, message_id, event_type, chat_key, payload, \
                  received_at_ms, created_at_ms, status, updated_at_ms) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?7) ON CONFLICT DO NOTHING",
@@ -205,7 +229,7 @@ impl Store for SqliteStore {
     async fn next_open(&self, account: &str, chat_key: &str) -> Result<Option<StoredEvent>> {
         let (account, chat_key) = (account.to_owned(), chat_key.to_owned());
         self.with(move |c| {
-            c.query_row(
+            c.row(
                 &format!(
                     "SELECT {EVENT_COLUMNS} FROM events WHERE account = ?1 AND chat_key = ?2 \
                      AND status IN ('received', 'admitted', 'answered') ORDER BY seq LIMIT 1"
@@ -242,7 +266,7 @@ impl Store for SqliteStore {
         let (account, event_id) = (account.to_owned(), event_id.to_owned());
         let reason = reason.map(str::to_owned);
         self.with(move |c| {
-            c.execute(
+            c.exec(
                 "UPDATE events SET status = ?3, reason = COALESCE(?4, reason), updated_at_ms = ?5 \
                  WHERE account = ?1 AND event_id = ?2",
                 params![account, event_id, status.as_str(), reason, super::now_ms()],
@@ -259,7 +283,7 @@ impl Store for SqliteStore {
             parts_json.to_owned(),
         );
         self.with(move |c| {
-            c.execute(
+            c.exec(
                 "UPDATE events SET status = 'answered', parts = ?3, updated_at_ms = ?4 \
                  WHERE account = ?1 AND event_id = ?2",
                 params![account, event_id, parts, super::now_ms()],
@@ -273,8 +297,8 @@ impl Store for SqliteStore {
         &self,
         account: &str,
         event_id: &str,
-        index: usize,
         message_id: &str,
+        last: bool,
     ) -> Result<()> {
         let (account, event_id, message_id) = (
             account.to_owned(),
@@ -282,24 +306,13 @@ impl Store for SqliteStore {
             message_id.to_owned(),
         );
         self.with(move |c| {
-            let tx = c.transaction()?;
-            let sent: String = tx.query_row(
-                "SELECT sent_ids FROM events WHERE account = ?1 AND event_id = ?2",
-                params![account, event_id],
-                |r| r.get(0),
-            )?;
-            let mut ids: Vec<String> = serde_json::from_str(&sent).unwrap_or_default();
-            if ids.len() <= index {
-                ids.resize(index + 1, String::new());
-            }
-            ids[index] = message_id;
-            let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-            tx.execute(
-                "UPDATE events SET sent_ids = ?3, updated_at_ms = ?4 \
+            c.exec(
+                "UPDATE events SET sent_ids = json_insert(sent_ids, '$[#]', ?3), \
+                 status = CASE WHEN ?4 THEN 'sent' ELSE status END, updated_at_ms = ?5 \
                  WHERE account = ?1 AND event_id = ?2",
-                params![account, event_id, json, super::now_ms()],
-            )?;
-            tx.commit()
+                params![account, event_id, message_id, last, super::now_ms()],
+            )
+            .map(drop)
         })
         .await
     }
@@ -313,7 +326,7 @@ impl Store for SqliteStore {
         let (account, event_id) = (account.to_owned(), event_id.to_owned());
         let reaction = reaction.map(str::to_owned);
         self.with(move |c| {
-            c.execute(
+            c.exec(
                 "UPDATE events SET typing_reaction = ?3 WHERE account = ?1 AND event_id = ?2",
                 params![account, event_id, reaction],
             )
@@ -325,7 +338,7 @@ impl Store for SqliteStore {
     async fn bump_attempts(&self, account: &str, event_id: &str) -> Result<i64> {
         let (account, event_id) = (account.to_owned(), event_id.to_owned());
         self.with(move |c| {
-            c.query_row(
+            c.row(
                 "UPDATE events SET attempts = attempts + 1 WHERE account = ?1 AND event_id = ?2 \
                  RETURNING attempts",
                 params![account, event_id],
@@ -338,7 +351,7 @@ impl Store for SqliteStore {
     async fn event(&self, account: &str, event_id: &str) -> Result<Option<StoredEvent>> {
         let (account, event_id) = (account.to_owned(), event_id.to_owned());
         self.with(move |c| {
-            c.query_row(
+            c.row(
                 &format!("SELECT {EVENT_COLUMNS} FROM events WHERE account = ?1 AND event_id = ?2"),
                 params![account, event_id],
                 event_row,
@@ -351,7 +364,7 @@ impl Store for SqliteStore {
     async fn depth(&self, account: &str) -> Result<QueueDepth> {
         let account = account.to_owned();
         self.with(move |c| {
-            let open: i64 = c.query_row(
+            let open: i64 = c.row(
                 "SELECT COUNT(*) FROM events WHERE account = ?1 \
                  AND status IN ('received', 'admitted', 'answered')",
                 params![account],
@@ -364,7 +377,7 @@ impl Store for SqliteStore {
 
     async fn prune(&self, before_ms: i64) -> Result<u64> {
         self.with(move |c| {
-            c.execute(
+            c.exec(
                 "DELETE FROM events WHERE received_at_ms < ?1 \
                  AND status NOT IN ('received', 'admitted', 'answered')",
                 params![before_ms],
@@ -405,7 +418,7 @@ impl Store for SqliteStore {
                     _ => {}
                 }
             }
-            let pending: i64 = tx.query_row(
+            let pending: i64 = tx.row(
                 "SELECT COUNT(*) FROM pairing WHERE account = ?1 AND status = 'pending' \
                  AND expires_at_ms > ?2",
                 params![account, now_ms],
@@ -437,7 +450,7 @@ impl Store for SqliteStore {
                 created_at_ms: now_ms,
                 expires_at_ms: now_ms + ttl_ms,
             };
-            tx.execute(
+            tx.exec(
                 "INSERT INTO pairing (account, open_id, code, chat_id, name, status, created_at_ms, \
                  expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7) \
                  ON CONFLICT (account, open_id) DO UPDATE SET code = excluded.code, \
@@ -463,7 +476,7 @@ impl Store for SqliteStore {
     async fn is_approved(&self, account: &str, open_id: &str) -> Result<bool> {
         let (account, open_id) = (account.to_owned(), open_id.to_owned());
         self.with(move |c| {
-            Ok(c.query_row(
+            Ok(c.row(
                 "SELECT 1 FROM pairing WHERE account = ?1 AND open_id = ?2 AND status = 'approved'",
                 params![account, open_id],
                 |_| Ok(()),
@@ -514,7 +527,7 @@ impl Store for SqliteStore {
             } else {
                 PairingStatus::Rejected
             };
-            tx.execute(
+            tx.exec(
                 "UPDATE pairing SET status = ?2, decided_at_ms = ?3 WHERE code = ?1",
                 params![code, p.status.as_str(), now_ms],
             )?;

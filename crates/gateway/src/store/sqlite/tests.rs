@@ -99,13 +99,19 @@ async fn the_outbox_keeps_parts_and_sent_ids() {
     s.record_reply("default", "e1", r#"["a","b"]"#)
         .await
         .unwrap();
-    s.record_sent_part("default", "e1", 0, "om_r0")
+    s.record_sent_part("default", "e1", "om_r0", false)
         .await
         .unwrap();
     let e = s.event("default", "e1").await.unwrap().unwrap();
     assert_eq!(e.status, EventStatus::Answered);
     assert_eq!(e.parts.as_deref(), Some(r#"["a","b"]"#));
     assert_eq!(e.sent_ids, vec!["om_r0"]);
+    s.record_sent_part("default", "e1", "om_r1", true)
+        .await
+        .unwrap();
+    let e = s.event("default", "e1").await.unwrap().unwrap();
+    assert_eq!(e.status, EventStatus::Sent);
+    assert_eq!(e.sent_ids, vec!["om_r0", "om_r1"]);
     assert_eq!(s.bump_attempts("default", "e1").await.unwrap(), 1);
     assert_eq!(s.bump_attempts("default", "e1").await.unwrap(), 2);
 }
