@@ -11,12 +11,14 @@
 mod command;
 mod echo;
 mod error;
+pub mod tool;
 mod turn;
 mod utf8;
 
 pub use command::CommandAgent;
 pub use echo::EchoAgent;
 pub use error::AgentError;
+pub use tool::{SentByTool, Tool, ToolContent, ToolContext, ToolOutput, ToolRegistry, ToolSpec};
 pub use turn::{ChatKind, MediaFile, Turn};
 
 use futures::StreamExt;

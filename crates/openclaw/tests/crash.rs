@@ -93,7 +93,17 @@ async fn a_dropped_long_connection_mid_burst_loses_and_doubles_nothing() {
     }
     gw.wait_stderr("ws disconnected").await;
     for (chat, m) in &sent {
-        wait_replies(state, APP, chat, &m.message_id, 1).await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while replies_to(state, APP, chat, &m.message_id).is_empty() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} never answered; deliveries:\n{:#?}\ngateway:\n{}",
+                m.message_id,
+                state.deliveries(APP).unwrap().iter().find(|d| d.event_id == m.event_id),
+                gw.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
         let d = state.wait_delivery(APP, &m.event_id, WAIT).await.unwrap();
         assert_eq!(d.status, lark_sim::DeliveryStatus::Acked, "{d:#?}");
     }
