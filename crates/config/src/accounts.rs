@@ -22,6 +22,16 @@ const DEFAULT_WEBHOOK_PATH: &str = "/lark/webhook";
 const DEFAULT_MAX_EVENT_AGE_MINUTES: f64 = 30.0;
 const DEFAULT_MEDIA_MAX_MB: f64 = 30.0;
 const DEFAULT_APP_RATE: u32 = 50;
+/// Long connections per websocket account: one carries events while another reconnects.
+const DEFAULT_CONNECTIONS: u32 = 2;
+const DEFAULT_PONG_TIMEOUT_SECS: u64 = 10;
+/// The platform asks for a ping every 120 s; pinging more often finds a silent socket sooner.
+const DEFAULT_PING_INTERVAL_SECS: u64 = 15;
+
+/// A number of seconds as a duration; 0 (or anything unusable) turns the setting off.
+fn seconds(n: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(n).ok().filter(|d| !d.is_zero())
+}
 const DEFAULT_CHAT_RATE: u32 = 5;
 const CREDENTIAL_KEYS: [&str; 4] = ["appId", "appIdFile", "appSecret", "appSecretFile"];
 
@@ -147,6 +157,17 @@ fn account(
         require_mention: scope.pick(|o| o.bool("requireMention")).unwrap_or(true),
         groups: groups(&groups_from.obj("groups")),
         typing_indicator: scope.pick(|o| o.bool("typingIndicator")).unwrap_or(true),
+        connections: scope
+            .pick(|o| o.f64("connections"))
+            .map_or(DEFAULT_CONNECTIONS, |n| n.clamp(1.0, 50.0) as u32),
+        pong_timeout: scope.pick(|o| o.f64("pongTimeoutSeconds")).map_or(
+            Some(Duration::from_secs(DEFAULT_PONG_TIMEOUT_SECS)),
+            seconds,
+        ),
+        ping_interval: scope.pick(|o| o.f64("pingIntervalSeconds")).map_or(
+            Some(Duration::from_secs(DEFAULT_PING_INTERVAL_SECS)),
+            seconds,
+        ),
         render_mode: scope
             .pick(|o| o.str("renderMode").and_then(RenderMode::from_spelling))
             .unwrap_or_default(),

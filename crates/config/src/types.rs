@@ -57,6 +57,12 @@ pub struct Account {
     /// Per-chat settings, by chat id (`oc_...`).
     pub groups: BTreeMap<String, GroupConfig>,
     pub typing_indicator: bool,
+    /// Long connections per websocket account (`connections`, default 2, at most 50).
+    pub connections: u32,
+    /// A ping unanswered this long marks a socket dead (`pongTimeoutSeconds`, default 10; 0 off).
+    pub pong_timeout: Option<Duration>,
+    /// Ping at least this often (`pingIntervalSeconds`, default 15; 0 follows the platform).
+    pub ping_interval: Option<Duration>,
     pub render_mode: RenderMode,
     /// Events older than this are dropped (redeliveries after an outage).
     pub max_event_age: Duration,

@@ -69,7 +69,8 @@ pub struct AccountRt {
     bot: OnceCell<BotInfo>,
     /// Chat queues with a worker running; `true` when woken while draining.
     pub(crate) queues: Mutex<HashMap<String, bool>>,
-    pub(crate) conn: Mutex<Option<watch::Receiver<lark::ws::Status>>>,
+    /// The status of each long connection, in the order they were started.
+    pub(crate) conns: Mutex<Vec<watch::Receiver<lark::ws::Status>>>,
     pub(crate) last_event_ms: AtomicI64,
     pub(crate) typing: Breaker,
     pub(crate) verifier: Option<WebhookVerifier>,
@@ -94,7 +95,7 @@ impl AccountRt {
             client,
             bot: OnceCell::new(),
             queues: Mutex::new(HashMap::new()),
-            conn: Mutex::new(None),
+            conns: Mutex::new(Vec::new()),
             last_event_ms: AtomicI64::new(0),
             typing: Breaker::default(),
             verifier,
@@ -125,11 +126,13 @@ impl AccountRt {
         Some(self.last_event_ms.load(Ordering::Relaxed)).filter(|t| *t > 0)
     }
 
-    pub fn conn_status(&self) -> Option<lark::ws::Status> {
-        self.conn
+    /// Each long connection's status now (empty in webhook mode).
+    pub fn conn_statuses(&self) -> Vec<lark::ws::Status> {
+        self.conns
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
+            .iter()
             .map(|w| w.borrow().clone())
+            .collect()
     }
 }

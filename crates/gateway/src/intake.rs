@@ -111,14 +111,54 @@ pub async fn accept(
     }
 }
 
-/// Runs an account's long connection until `stop`: every event is recorded, then ACKed.
+/// Runs an account's long connections until `stop`: `connections` of them (default 2), started
+/// a little apart, each with its own state machine. The platform gives each event to one open
+/// connection, so while one reconnects the others carry every new event at once; an event
+/// redelivered on another socket meets the durable dedup and is answered once.
 pub async fn run_websocket(
     ctx: Arc<Ctx>,
     account: Arc<AccountRt>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let (conn, mut events) = LongConnection::start(account.client.clone(), WsOptions::default());
-    *account.conn.lock().unwrap_or_else(|p| p.into_inner()) = Some(conn.watch());
+    let n = account.cfg.connections.max(1) as usize;
+    let mut running = tokio::task::JoinSet::new();
+    for index in 0..n {
+        if index > 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(STAGGER) => {}
+                _ = stopped(&mut stop) => break,
+            }
+        }
+        running.spawn(run_connection(
+            ctx.clone(),
+            account.clone(),
+            index,
+            stop.clone(),
+        ));
+    }
+    while running.join_next().await.is_some() {}
+}
+
+/// The pause between starting an account's connections, so they do not dial at the same instant.
+const STAGGER: std::time::Duration = std::time::Duration::from_millis(300);
+
+async fn run_connection(
+    ctx: Arc<Ctx>,
+    account: Arc<AccountRt>,
+    index: usize,
+    mut stop: watch::Receiver<bool>,
+) {
+    let options = WsOptions {
+        pong_timeout: account.cfg.pong_timeout,
+        max_ping_interval: account.cfg.ping_interval,
+        ..WsOptions::default()
+    };
+    let (conn, mut events) = LongConnection::start(account.client.clone(), options);
+    account
+        .conns
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(conn.watch());
     let mut status = conn.watch();
     let acct = account.id().to_owned();
     loop {
@@ -127,9 +167,9 @@ pub async fn run_websocket(
             changed = status.changed() => {
                 if changed.is_err() { break; }
                 let s = status.borrow().clone();
-                ctx.metrics.connection_state(&acct, s.state.as_str());
+                ctx.metrics.connection_state(&acct, index, s.state.as_str());
                 if let lark::ws::ConnState::Fatal(reason) = &s.state {
-                    tracing::error!(target: "lark", "[{acct}] long connection stopped for good: {reason}");
+                    tracing::error!(target: "lark", "[{acct}] long connection {index} stopped for good: {reason}");
                 }
             }
             ev = events.recv() => {

@@ -25,8 +25,8 @@ struct Inner {
     /// (metric name, labels) → value.
     counters: BTreeMap<(&'static str, String), u64>,
     latency: BTreeMap<String, Histogram>,
-    /// (account, state) → 1 for the current state of each account's connection.
-    conn_state: BTreeMap<String, &'static str>,
+    /// (account, connection index) → the connection's current state.
+    conn_state: BTreeMap<(String, String), &'static str>,
 }
 
 /// The gateway's metrics.
@@ -140,8 +140,11 @@ impl Metrics {
         );
     }
 
-    pub fn connection_state(&self, account: &str, state: &'static str) {
-        self.lock().conn_state.insert(account.to_owned(), state);
+    /// The state of connection `conn` of an account (webhook accounts have one, "webhook").
+    pub fn connection_state(&self, account: &str, conn: usize, state: &'static str) {
+        self.lock()
+            .conn_state
+            .insert((account.to_owned(), conn.to_string()), state);
     }
 
     /// The value of a counter (tests and `/status`).
@@ -183,7 +186,12 @@ impl Metrics {
             out,
             "# HELP {name} The connection state of each account (1 for the current state)\n# TYPE {name} gauge"
         );
-        for (account, state) in &inner.conn_state {
+        let name_alive = "openclaw_connections_alive";
+        let mut alive: BTreeMap<&str, u32> = BTreeMap::new();
+        for ((account, _), state) in &inner.conn_state {
+            *alive.entry(account).or_default() += u32::from(*state == "connected");
+        }
+        for ((account, conn), state) in &inner.conn_state {
             for s in [
                 "connecting",
                 "connected",
@@ -193,9 +201,20 @@ impl Metrics {
                 "webhook",
             ] {
                 let v = u8::from(*state == s);
-                let l = labels(&[("account", account), ("state", s)]);
+                let l = labels(&[("account", account), ("conn", conn), ("state", s)]);
                 let _ = writeln!(out, "{name}{{{l}}} {v}");
             }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP {name_alive} Long connections of each account that are connected now\n# TYPE {name_alive} gauge"
+        );
+        for (account, n) in alive {
+            let _ = writeln!(
+                out,
+                "{name_alive}{{{}}} {n}",
+                labels(&[("account", account)])
+            );
         }
         out
     }
@@ -212,7 +231,8 @@ mod tests {
         m.event_received("default");
         m.refused("default", "bot not mentioned");
         m.turn("default", "sent", Duration::from_millis(30));
-        m.connection_state("default", "connected");
+        m.connection_state("default", 0, "connected");
+        m.connection_state("default", 1, "reconnecting");
         let text = m.render();
         assert!(text.contains("openclaw_events_received_total{account=\"default\"} 2"));
         assert!(text.contains(
@@ -228,9 +248,12 @@ mod tests {
                 "openclaw_turn_latency_seconds_bucket{account=\"default\",le=\"0.05\"} 1"
             )
         );
-        assert!(
-            text.contains("openclaw_connection_state{account=\"default\",state=\"connected\"} 1")
-        );
-        assert!(text.contains("openclaw_connection_state{account=\"default\",state=\"fatal\"} 0"));
+        assert!(text.contains(
+            "openclaw_connection_state{account=\"default\",conn=\"0\",state=\"connected\"} 1"
+        ));
+        assert!(text.contains(
+            "openclaw_connection_state{account=\"default\",conn=\"1\",state=\"reconnecting\"} 1"
+        ));
+        assert!(text.contains("openclaw_connections_alive{account=\"default\"} 1"));
     }
 }

@@ -185,7 +185,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
                 ));
             }
             Mode::Webhook => {
-                ctx.metrics.connection_state(account.id(), "webhook");
+                ctx.metrics.connection_state(account.id(), 0, "webhook");
                 if account.cfg.encrypt_key.is_none() && account.cfg.verification_token.is_none() {
                     tracing::warn!(target: "lark", "[{}] webhook at {} has neither encryptKey nor verificationToken: anyone who can reach it can post events; set channels.lark.encryptKey", account.id(), account.cfg.webhook_path);
                 }

@@ -28,6 +28,53 @@ pub struct AccountStatus {
     pub queue_depth: u64,
     pub webhook_path: Option<String>,
     pub bot_open_id: Option<String>,
+    /// Long connections connected now, of `connections.len()`.
+    pub alive: usize,
+    pub connections: Vec<ConnectionStatus>,
+}
+
+/// One long connection.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionStatus {
+    pub state: String,
+    /// When the state was entered, in milliseconds since the epoch.
+    pub since_ms: Option<i64>,
+    pub last_frame_at_ms: Option<i64>,
+    pub connects: u64,
+    pub disconnects: u64,
+    pub last_error: Option<String>,
+}
+
+fn ms(t: std::time::SystemTime) -> Option<i64> {
+    t.duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_millis() as i64)
+}
+
+impl From<&lark::ws::Status> for ConnectionStatus {
+    fn from(c: &lark::ws::Status) -> Self {
+        ConnectionStatus {
+            state: c.state.as_str().into(),
+            since_ms: ms(c.since),
+            last_frame_at_ms: c.last_frame_at.and_then(ms),
+            connects: c.connects,
+            disconnects: c.disconnects,
+            last_error: match &c.state {
+                lark::ws::ConnState::Fatal(reason) => Some(reason.clone()),
+                _ => c.last_error.clone(),
+            },
+        }
+    }
+}
+
+/// Every account's status, as `GET /status` reports it.
+pub async fn account_statuses(ctx: &Ctx) -> Vec<AccountStatus> {
+    let mut out = Vec::new();
+    for a in &ctx.accounts {
+        out.push(account_status(ctx, a).await);
+    }
+    out
 }
 
 pub(crate) async fn account_status(ctx: &Ctx, a: &AccountRt) -> AccountStatus {
@@ -47,22 +94,24 @@ pub(crate) async fn account_status(ctx: &Ctx, a: &AccountRt) -> AccountStatus {
         }
         Mode::Websocket => {
             s.mode = "websocket".into();
-            match a.conn_status() {
-                Some(c) => {
-                    s.state = c.state.as_str().into();
-                    s.connects = c.connects;
-                    s.disconnects = c.disconnects;
-                    s.last_frame_at_ms = c
-                        .last_frame_at
-                        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                        .map(|d| d.as_millis() as i64);
-                    s.last_error = match &c.state {
-                        lark::ws::ConnState::Fatal(reason) => Some(reason.clone()),
-                        _ => c.last_error.clone(),
-                    };
-                }
-                None => s.state = "starting".into(),
-            }
+            let conns: Vec<ConnectionStatus> = a
+                .conn_statuses()
+                .iter()
+                .map(ConnectionStatus::from)
+                .collect();
+            s.alive = conns.iter().filter(|c| c.state == "connected").count();
+            s.state = if conns.is_empty() {
+                "starting".into()
+            } else if s.alive > 0 {
+                "connected".into()
+            } else {
+                conns[0].state.clone()
+            };
+            s.connects = conns.iter().map(|c| c.connects).sum();
+            s.disconnects = conns.iter().map(|c| c.disconnects).sum();
+            s.last_frame_at_ms = conns.iter().filter_map(|c| c.last_frame_at_ms).max();
+            s.last_error = conns.iter().rev().find_map(|c| c.last_error.clone());
+            s.connections = conns;
         }
     }
     s

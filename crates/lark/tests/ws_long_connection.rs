@@ -347,3 +347,35 @@ async fn reconnect_forever_outlasts_the_platforms_count() {
     assert_eq!(ev.event_id.as_deref(), Some(id.as_str()));
     ev.ack();
 }
+
+#[tokio::test]
+async fn a_silent_socket_misses_its_pong_deadline_long_before_the_platforms_ping_interval() {
+    // The platform asks for a ping every 120 s; the watchdog alone would wait 6 minutes.
+    let config = SimConfig {
+        ping_interval_secs: 120,
+        ..fast_config()
+    };
+    let w = world(config).await;
+    let options = WsOptions {
+        pong_timeout: Some(Duration::from_millis(800)),
+        max_ping_interval: Some(Duration::from_secs(1)),
+        ..WsOptions::default()
+    };
+    let (conn, mut rx) = connect(&w, options).await;
+    w.sim.state().set_silent(APP, true).unwrap();
+    let back = conn
+        .wait_until(Duration::from_secs(10), |s| {
+            s.connects >= 2 && s.state == ConnState::Connected
+        })
+        .await
+        .expect("the pong deadline rebuilt the connection");
+    assert!(
+        back.last_error.as_deref().unwrap_or("").contains("no pong"),
+        "{back:?}"
+    );
+    let after = say(&w, "after the new socket");
+    let ev = next(&mut rx, 10).await;
+    assert_eq!(text_of(&ev), "after the new socket");
+    ev.ack();
+    assert_acked_once(&w, &after).await;
+}

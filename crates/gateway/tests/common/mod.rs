@@ -39,6 +39,16 @@ pub fn quick_sim() -> SimConfig {
     }
 }
 
+/// Like [`quick_sim`], but a dropped client waits the platform's full reconnect nonce (30 s):
+/// whatever is answered meanwhile went over another connection.
+pub fn quick_sim_slow_reconnect() -> SimConfig {
+    SimConfig {
+        reconnect_interval_secs: 120,
+        reconnect_nonce_secs: 30,
+        ..quick_sim()
+    }
+}
+
 pub async fn start_with(sim_config: SimConfig, lark_extra: &str, agent: &str) -> Harness {
     lark::install_crypto_provider();
     let sim = Sim::start("127.0.0.1:0", sim_config).await.unwrap();

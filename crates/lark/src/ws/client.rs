@@ -37,6 +37,12 @@ pub struct WsOptions {
     pub dedup_capacity: usize,
     /// Ignore a `ReconnectCount` sent by the platform and never give up.
     pub reconnect_forever: bool,
+    /// A ping that gets no pong within this long marks the socket dead, so a socket that stays
+    /// open but went silent is replaced in seconds. `None` leaves it to the watchdog.
+    pub pong_timeout: Option<Duration>,
+    /// Ping at least this often, even when the platform's `PingInterval` is longer (120 s), so
+    /// the pong deadline finds a silent socket quickly. `None` follows the platform.
+    pub max_ping_interval: Option<Duration>,
 }
 
 impl Default for WsOptions {
@@ -47,6 +53,8 @@ impl Default for WsOptions {
             watchdog_pings: 3,
             dedup_capacity: 10_000,
             reconnect_forever: false,
+            pong_timeout: Some(Duration::from_secs(10)),
+            max_ping_interval: None,
         }
     }
 }
@@ -263,7 +271,13 @@ impl Runner {
         let (mut sink, mut stream) = socket.split();
         let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Frame>();
         let mut reassembler = Reassembler::new(self.options.reassembly_ttl);
-        let mut ping_every = self.config.ping_interval;
+        let cap = |d: Duration| match self.options.max_ping_interval {
+            Some(max) if !max.is_zero() => d.min(max),
+            _ => d,
+        };
+        let mut ping_every = cap(self.config.ping_interval);
+        // When the oldest unanswered ping was sent.
+        let mut awaiting_pong: Option<Instant> = None;
         // The first tick fires at once: the platform expects a ping right after connecting.
         let mut ping = interval(ping_every);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -288,8 +302,16 @@ impl Runner {
                     if let Err(e) = sink.send(Message::Binary(frame.to_bytes().into())).await {
                         return SessionEnd::Lost(format!("ping failed: {e}"));
                     }
+                    awaiting_pong.get_or_insert_with(Instant::now);
                 }
                 _ = watchdog.tick() => {
+                    // Frames are not read while the consumer is full, so a pong may be waiting
+                    // unread: only a socket being read can be judged silent.
+                    if let (Some(sent), Some(deadline), None) = (awaiting_pong, self.options.pong_timeout, &pending)
+                        && sent.elapsed() > deadline
+                    {
+                        return SessionEnd::Lost(format!("no pong within {} s of a ping", deadline.as_secs_f32()));
+                    }
                     let limit = ping_every * self.options.watchdog_pings.max(1);
                     if pending.is_none() && last_inbound.elapsed() > limit {
                         return SessionEnd::Lost(format!("watchdog: no frame from the platform for {} s", limit.as_secs_f32()));
@@ -304,6 +326,9 @@ impl Runner {
                             }
                             // Time spent waiting for the consumer is not the platform's silence.
                             last_inbound = Instant::now();
+                            if awaiting_pong.is_some() {
+                                awaiting_pong = Some(Instant::now());
+                            }
                         }
                         Err(_) => {
                             tracing::info!(target: "ws", "event consumer is gone; closing the long connection");
@@ -338,14 +363,15 @@ impl Runner {
                     };
                     if frame.is_control() {
                         if frame.kind() == Some("pong") {
+                            awaiting_pong = None;
                             if !ready_logged {
                                 ready_logged = true;
                                 tracing::info!(target: "ws", app_id = %self.client.app_id(), "ws client ready");
                             }
                             if let Some(p) = frame.payload.as_deref().filter(|p| !p.is_empty()) {
                                 self.config.apply_json(p);
-                                if self.config.ping_interval != ping_every {
-                                    ping_every = self.config.ping_interval;
+                                if cap(self.config.ping_interval) != ping_every {
+                                    ping_every = cap(self.config.ping_interval);
                                     ping = interval_at(tokio::time::Instant::now() + ping_every, ping_every);
                                     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
                                 }

@@ -115,8 +115,13 @@ pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
             }
             match running {
                 Some(s) => println!(
-                    "    gateway: {} (connects {}, disconnects {}), last event {}, queue {}{}",
+                    "    gateway: {}{} (connects {}, disconnects {}), last event {}, queue {}{}",
                     s.state,
+                    if s.connections.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}/{} connections alive", s.alive, s.connections.len())
+                    },
                     s.connects,
                     s.disconnects,
                     ago(s.last_event_at_ms),
