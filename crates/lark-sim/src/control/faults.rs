@@ -102,6 +102,23 @@ impl SimState {
             .unwrap_or_default()
     }
 
+    /// Waits until the app has exactly `n` open connections, at most `timeout`.
+    pub async fn wait_connections_exactly(
+        &self,
+        app_id: &str,
+        n: usize,
+        timeout: Duration,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while tokio::time::Instant::now() < deadline {
+            if self.connection_count(app_id) == n {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.connection_count(app_id) == n
+    }
+
     /// Drops every websocket connection of the app now (no close frame, like a network cut);
     /// returns how many there were.
     pub fn drop_connections(&self, app_id: &str) -> Result<usize, SimError> {
@@ -111,6 +128,42 @@ impl SimState {
             c.kill.notify_one();
         }
         Ok(conns.len())
+    }
+
+    /// The ids of the app's open connections, oldest first.
+    pub fn connection_ids(&self, app_id: &str) -> Vec<u64> {
+        self.app(app_id)
+            .map(|a| a.runtime.connections().iter().map(|c| c.id).collect())
+            .unwrap_or_default()
+    }
+
+    /// Drops one connection (the one with `id`, else the oldest) now, like a network cut;
+    /// returns its id, or `None` when there was no such connection.
+    pub fn drop_connection(&self, app_id: &str, id: Option<u64>) -> Result<Option<u64>, SimError> {
+        let app = self.app_or_err(app_id)?;
+        let conns = app.runtime.connections();
+        let target = conns.iter().find(|c| id.is_none_or(|id| c.id == id));
+        Ok(target.map(|c| {
+            c.kill.notify_one();
+            c.id
+        }))
+    }
+
+    /// Makes one connection (the one with `id`, else the oldest) silent or talkative again;
+    /// returns its id.
+    pub fn set_silent_connection(
+        &self,
+        app_id: &str,
+        id: Option<u64>,
+        silent: bool,
+    ) -> Result<Option<u64>, SimError> {
+        let app = self.app_or_err(app_id)?;
+        let conns = app.runtime.connections();
+        let target = conns.iter().find(|c| id.is_none_or(|id| c.id == id));
+        Ok(target.map(|c| {
+            c.silent.store(silent, Ordering::Relaxed);
+            c.id
+        }))
     }
 
     /// Makes the app's current connections silent (open, but no pongs and no events), or all of

@@ -49,6 +49,10 @@ pub fn routes() -> Router<Arc<SimState>> {
             "/_sim/apps/{app_id}/faults/drop_connections",
             post(drop_connections),
         )
+        .route(
+            "/_sim/apps/{app_id}/faults/drop_connection",
+            post(drop_connection),
+        )
         .route("/_sim/apps/{app_id}/faults/silent", post(silent))
         .route("/_sim/apps/{app_id}/faults/acks", post(acks))
         .route("/_sim/faults/fail_next", post(fail_next))
@@ -212,7 +216,7 @@ async fn calls(State(s): St, Path(app_id): Path<String>) -> Response {
 async fn connections(State(s): St, Path(app_id): Path<String>) -> Response {
     reply(
         s.app_or_err(&app_id)
-            .map(|_| json!({ "count": s.connection_count(&app_id), "pings": s.pings(&app_id) })),
+            .map(|_| json!({ "count": s.connection_count(&app_id), "ids": s.connection_ids(&app_id), "pings": s.pings(&app_id) })),
     )
 }
 
@@ -223,12 +227,38 @@ async fn drop_connections(State(s): St, Path(app_id): Path<String>) -> Response 
 #[derive(Deserialize)]
 struct Silent {
     silent: bool,
+    /// One connection only (an id from `GET .../connections`); all of them when absent.
+    #[serde(default)]
+    connection_id: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct OneConnection {
+    #[serde(default)]
+    connection_id: Option<u64>,
+}
+
+async fn drop_connection(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
+    let req = if b.is_empty() {
+        Ok(OneConnection::default())
+    } else {
+        body::<OneConnection>(&b)
+    };
+    reply(
+        req.and_then(|r| s.drop_connection(&app_id, r.connection_id))
+            .map(|id| json!({ "dropped": id })),
+    )
 }
 
 async fn silent(State(s): St, Path(app_id): Path<String>, b: bytes::Bytes) -> Response {
     reply(
         body::<Silent>(&b)
-            .and_then(|r| s.set_silent(&app_id, r.silent))
+            .and_then(|r| match r.connection_id {
+                Some(id) => s
+                    .set_silent_connection(&app_id, Some(id), r.silent)
+                    .map(drop),
+                None => s.set_silent(&app_id, r.silent),
+            })
             .map(|_| json!({})),
     )
 }
