@@ -35,6 +35,15 @@ async fn quick_start_config_set_creates_the_file_and_get_redacts_the_secret() {
         "config set did not create {:?}",
         env.config_file()
     );
+    // It holds a secret: only its owner may read it.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.config_file())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "config file mode {mode:o}");
+    }
 
     let out = env.run(&["config", "get", "channels.lark.appSecret"]).await;
     assert_eq!(out.ok().trim(), "<redacted>");

@@ -224,3 +224,37 @@ async fn sim_mode_needs_no_config_and_its_curl_line_gets_an_answer() {
     }
     gw.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_with_a_wrong_secret_shows_the_fix_and_status_says_why() {
+    let sim = sim().await;
+    let env = TestEnv::new();
+    env.write_config(&config(sim.base_url(), "", "").replace(SECRET, "wrong-secret-0000"));
+    let mut gw = env.spawn(&["gateway", "run", "--port", "0", "--verbose"]);
+    let addr = gw.addr().await;
+    let stderr = gw.wait_stderr("probe failed").await;
+    let stderr = if stderr.contains("Invalid App ID or App Secret") {
+        stderr
+    } else {
+        gw.wait_stderr("Invalid App ID or App Secret").await
+    };
+    assert!(stderr.contains("[default] probe failed"), "{stderr}");
+    // The gateway stays up and says what is wrong on /status.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (_, body) = get(&format!("http://{addr}/status")).await;
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let a = &v["accounts"][0];
+        if a["lastError"].is_string() {
+            assert_ne!(a["state"], "connected", "{v:#}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/status never reported the error: {v:#}\n{}",
+            gw.stderr()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    gw.stop().await;
+}
