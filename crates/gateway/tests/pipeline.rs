@@ -367,3 +367,88 @@ async fn a_long_markdown_answer_arrives_complete_in_order_and_within_the_limits(
     assert_eq!(squash(&joined), squash(&md));
     assert_eq!(e.sent_ids.len(), replies.len());
 }
+
+#[tokio::test]
+async fn an_image_a_user_sends_is_downloaded_and_its_path_reaches_the_agent() {
+    let h = start(r#"dmPolicy: "open""#, ECHO).await;
+    h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
+    let png: &[u8] =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    let key = h
+        .sim
+        .state()
+        .upload_resource(APP, true, "pic.png", png.to_vec())
+        .unwrap();
+    let send_image = |key: &str| {
+        h.sim
+            .state()
+            .user_sends(
+                APP,
+                lark_sim::UserMessage {
+                    chat_id: Some("oc_dm".into()),
+                    sender: lark_sim::Person::new("ou_ada", "Ada"),
+                    message_type: Some("image".into()),
+                    content: Some(json!({ "image_key": key })),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    };
+    let m = send_image(&key);
+    let r = h.wait_replies("oc_dm", &m.message_id, 1).await;
+    let text = text_of(&r[0]);
+    let path = text
+        .lines()
+        .find_map(|l| l.strip_prefix("received image "))
+        .unwrap_or_else(|| panic!("no media line in {text:?}"));
+    let saved = std::fs::read(path).unwrap();
+    assert_eq!(saved, png);
+    assert!(path.ends_with(".png"), "{path}");
+    assert!(
+        path.starts_with(
+            h.state_dir()
+                .join("workspace")
+                .join("chatdownload")
+                .to_str()
+                .unwrap()
+        ),
+        "{path}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_download_is_told_to_the_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("turn.json");
+    let agent = format!(
+        r#"{{ provider: "command", command: ["sh", "-c", "cat > '{}'; printf 'noted'"], timeoutSeconds: 20 }}"#,
+        out.display()
+    );
+    let h = start(r#"dmPolicy: "open""#, &agent).await;
+    h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
+    h.sim.state().fail_next("/resources/", 50, 500, 0);
+    let m = h
+        .sim
+        .state()
+        .user_sends(
+            APP,
+            lark_sim::UserMessage {
+                chat_id: Some("oc_dm".into()),
+                sender: lark_sim::Person::new("ou_ada", "Ada"),
+                message_type: Some("file".into()),
+                content: Some(json!({ "file_key": "file_v3_missing", "file_name": "report.pdf" })),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let r = h.wait_replies("oc_dm", &m.message_id, 1).await;
+    assert_eq!(text_of(&r[0]), "noted");
+    let turn: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(turn["media"], json!([]));
+    let err = turn["mediaErrors"][0].as_str().unwrap();
+    assert!(
+        err.contains("report.pdf") && err.contains("could not be downloaded"),
+        "{err}"
+    );
+}
