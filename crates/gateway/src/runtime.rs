@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use openclaw_agent::{Agent, CommandAgent, EchoAgent};
-use openclaw_config::{AgentConfig, Config, Mode, Provider};
+use openclaw_agent::Agent;
+use openclaw_config::{AgentConfig, Config, Mode};
 use tokio::sync::{Semaphore, watch};
 use tokio_util::task::TaskTracker;
 
@@ -24,6 +24,8 @@ const DRAIN: Duration = Duration::from_secs(10);
 pub struct Ctx {
     pub store: Arc<dyn Store>,
     pub agent: Arc<dyn Agent>,
+    /// `agent.*` as configured (streaming defaults, the provider's kind).
+    pub agent_config: AgentConfig,
     pub metrics: Metrics,
     pub accounts: Vec<Arc<AccountRt>>,
     pub state_dir: PathBuf,
@@ -78,21 +80,7 @@ pub enum StartError {
     Listen { addr: SocketAddr, reason: String },
 }
 
-/// The agent the config asks for.
-pub fn agent_from(cfg: &AgentConfig) -> Result<Arc<dyn Agent>, StartError> {
-    Ok(match cfg.provider {
-        Provider::Echo => Arc::new(EchoAgent),
-        Provider::Command => Arc::new(
-            CommandAgent::new(cfg.command.clone(), cfg.timeout)
-                .map_err(|e| StartError::Config(format!("agent.command: {e}")))?,
-        ),
-        ref other => {
-            return Err(StartError::Config(format!(
-                "agent.provider {other:?} is not available in this build yet; use \"echo\" or \"command\""
-            )));
-        }
-    })
-}
+pub use crate::llm_agent::{AgentDeps, agent_from};
 
 /// A running gateway.
 pub struct Running {
@@ -133,11 +121,19 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         ));
     }
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&opts.state_dir.join("openclaw.db"))?);
-    let agent = agent_from(&config.agent)?;
+    let agent = agent_from(
+        &config.agent,
+        &AgentDeps {
+            store: store.clone(),
+            state_dir: &opts.state_dir,
+            accounts: &accounts,
+        },
+    )?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let ctx = Arc::new(Ctx {
         store,
         agent,
+        agent_config: config.agent.clone(),
         metrics: Metrics::default(),
         accounts,
         state_dir: opts.state_dir.clone(),
@@ -206,8 +202,9 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
 
 /// Wakes every chat with events a previous run recorded and did not finish.
 async fn replay(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
-    let since = now_ms() - account.cfg.max_event_age.as_millis() as i64 * 2;
-    match ctx.store.open_chats(account.id(), since).await {
+    // Every open event, however old: one past the age cutoff is closed as expired when its
+    // turn comes, instead of staying open (and counted in the queue depth) for ever.
+    match ctx.store.open_chats(account.id(), 0).await {
         Ok(chats) if !chats.is_empty() => {
             tracing::info!(target: "lark", "[{}] resuming {} chat(s) with unfinished turns from the last run", account.id(), chats.len());
             for chat in chats {
