@@ -122,32 +122,44 @@ pub async fn record_calls(
         status: resp.status().as_u16(),
         code: resp.extensions().get::<ApiCode>().map(|c| c.0),
     };
+    push(&state, record);
+    resp
+}
+
+/// Appends a record to the bounded call log.
+pub(crate) fn push(state: &SimState, record: CallRecord) {
     let mut calls = state.calls.lock().expect("calls lock");
     if calls.len() >= MAX_CALLS {
         calls.pop_front();
     }
     calls.push_back(record);
-    resp
+}
+
+/// The token of an `Authorization: Bearer ...` header.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// The app whose token a request carries in `Authorization: Bearer ...`, even an expired one.
+pub(crate) fn bearer_app(state: &SimState, headers: &axum::http::HeaderMap) -> Option<String> {
+    let token = bearer(headers)?;
+    state
+        .app_for_token(token)
+        .ok()
+        .map(|a| a.spec.app_id.clone())
+        .or_else(|| state.token_owner(token))
 }
 
 /// The app a call is made for: from its bearer token, or for token and endpoint requests from the
 /// credentials in the body (which is read and put back).
 async fn identify(state: &SimState, req: Request) -> (Request, Option<String>) {
-    let bearer = req
-        .headers()
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
-    if let Some(token) = bearer {
-        let app = state
-            .app_for_token(&token)
-            .ok()
-            .map(|a| a.spec.app_id.clone());
-        if app.is_some() {
-            return (req, app);
-        }
-        return (req, state.token_owner(&token));
+    if bearer(req.headers()).is_some() {
+        let app = bearer_app(state, req.headers());
+        return (req, app);
     }
     let path = req.uri().path();
     if !(path.starts_with("/open-apis/auth/") || path == "/callback/ws/endpoint") {

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: i64,
     pub msg: String,
+    /// More fields of the `error` object, such as `permission_violations` and `helps`.
+    pub detail: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -25,7 +27,14 @@ impl ApiError {
             status,
             code,
             msg: msg.into(),
+            detail: None,
         }
+    }
+
+    /// Adds fields to the `error` object (next to `log_id`).
+    pub fn with_detail(mut self, detail: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.detail = Some(detail);
+        self
     }
 
     /// 99991661: no `Authorization` header.
@@ -86,10 +95,12 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let log_id = new_log_id();
+        let mut error = self.detail.unwrap_or_default();
+        error.insert("log_id".into(), log_id.clone().into());
         let body = json!({
             "code": self.code,
             "msg": self.msg,
-            "error": { "log_id": log_id },
+            "error": error,
         });
         let mut resp = (self.status, axum::Json(body)).into_response();
         if let Ok(v) = HeaderValue::from_str(&log_id) {

@@ -15,6 +15,7 @@
 
 pub mod auth;
 pub mod calls;
+pub mod contact;
 pub mod control;
 pub mod delivery;
 pub mod error;
@@ -22,9 +23,13 @@ pub mod events;
 pub mod ids;
 pub mod im;
 pub mod state;
+pub mod tls;
+pub mod unrouted;
+pub mod web;
 pub mod workspace;
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
@@ -33,12 +38,14 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use calls::{CallRecord, FailRule};
+pub use contact::{ScopeChange, UserSpec};
 pub use control::{
     CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction,
 };
 pub use delivery::{Attempt, DeliveryRecord, DeliveryStatus, Outcome};
 pub use im::store::ChatMode;
 pub use state::{App, AppSpec, DeliveryMode, RedeliveryPolicy, SimConfig, SimState};
+pub use tls::Tls;
 
 impl AppSpec {
     /// An app that receives its events over the long connection.
@@ -78,41 +85,93 @@ impl AppSpec {
 pub struct Sim {
     addr: SocketAddr,
     state: Arc<SimState>,
+    /// The PEM a client must trust, and its file, when serving TLS.
+    trust: Option<(String, std::path::PathBuf)>,
+    _cert_dir: Option<tls::TempDir>,
     _shutdown: watch::Sender<()>,
 }
 
 impl Sim {
-    /// Binds `addr` (port 0 picks a free port) and serves until the `Sim` is dropped.
+    /// Binds `addr` (port 0 picks a free port) and serves plain HTTP until the `Sim` is dropped.
     pub async fn start(addr: &str, config: SimConfig) -> std::io::Result<Sim> {
-        // Webhook pushes use rustls; pick its provider explicitly (a no-op when one is set).
+        Self::start_with(addr, config, None).await
+    }
+
+    /// Like [`Sim::start`], serving HTTPS and WSS instead; [`Sim::certificate_pem`] is what a
+    /// client must trust.
+    pub async fn start_tls(addr: &str, config: SimConfig, tls: Tls) -> std::io::Result<Sim> {
+        Self::start_with(addr, config, Some(tls)).await
+    }
+
+    /// [`Sim::start`] when `tls` is `None`, [`Sim::start_tls`] otherwise.
+    pub async fn start_with(
+        addr: &str,
+        config: SimConfig,
+        tls: Option<Tls>,
+    ) -> std::io::Result<Sim> {
+        // Webhook pushes and TLS use rustls; pick its provider explicitly (a no-op when one is set).
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(SimState::new(config, format!("http://{addr}")));
+        let prepared = tls.map(|t| tls::prepare(&t, addr)).transpose()?;
+        let scheme = if prepared.is_some() { "https" } else { "http" };
+        let state = Arc::new(SimState::new(config, format!("{scheme}://{addr}")));
         let (tx, mut rx) = watch::channel(());
         let app = router(state.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = rx.changed().await;
-            })
-            .await;
-        });
+        let stop = async move {
+            let _ = rx.changed().await;
+        };
+        let (trust, cert_dir) = match prepared {
+            None => {
+                tokio::spawn(async move {
+                    let _ = axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(stop)
+                    .await;
+                });
+                (None, None)
+            }
+            Some(p) => {
+                use axum::serve::ListenerExt;
+                let listener = tls::TlsListener::new(listener, p.acceptor)?.tap_io(|_| {});
+                tokio::spawn(async move {
+                    let _ = axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(stop)
+                    .await;
+                });
+                (Some((p.trust_pem, p.trust_path)), p.dir)
+            }
+        };
         Ok(Sim {
             addr,
             state,
+            trust,
+            _cert_dir: cert_dir,
             _shutdown: tx,
         })
+    }
+
+    /// The PEM certificate a client must trust when the simulator serves TLS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.trust.as_ref().map(|(pem, _)| pem.as_str())
+    }
+
+    /// The file holding [`Sim::certificate_pem`].
+    pub fn certificate_path(&self) -> Option<&Path> {
+        self.trust.as_ref().map(|(_, path)| path.as_path())
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`: the base URL to give a client instead of the platform's domain.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS): the base URL to give a client instead of the
+    /// platform's domain.
     pub fn base_url(&self) -> &str {
         &self.state.base_url
     }
@@ -136,6 +195,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         )
         .route("/callback/ws/endpoint", post(delivery::ws::endpoint))
         .merge(im::routes())
+        .merge(contact::routes())
         .merge(workspace::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -145,10 +205,20 @@ pub fn router(state: Arc<SimState>) -> Router {
             state.clone(),
             calls::record_calls,
         ));
+    // The chat page at `/` refreshes whenever a request or a delivery changed something.
+    let changes = web::Changes::default();
     Router::new()
         .merge(platform)
         .route("/ws/v2", get(delivery::ws::upgrade))
         .merge(control::routes())
         .merge(workspace::control_routes())
+        .merge(contact::control_routes())
+        .merge(unrouted::routes())
+        .fallback(unrouted::fallback)
+        .merge(web::routes(changes.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            changes,
+            web::track_changes,
+        ))
         .with_state(state)
 }

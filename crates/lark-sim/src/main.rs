@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
-use lark_sim::{AppSpec, RedeliveryPolicy, Sim, SimConfig};
+use lark_sim::{AppSpec, RedeliveryPolicy, Sim, SimConfig, Tls};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -54,6 +54,16 @@ struct Args {
     /// Client config: ReconnectCount (-1 means unlimited).
     #[arg(long, default_value_t = -1, allow_hyphen_values = true)]
     reconnect_count: i64,
+    /// Serve HTTPS and WSS (instead of HTTP and WS) with a certificate made at start; the PEM to
+    /// trust is written to a temporary file whose path is printed.
+    #[arg(long)]
+    tls: bool,
+    /// Serve HTTPS and WSS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 fn parse_app(s: &str) -> Result<AppSpec, String> {
@@ -102,10 +112,15 @@ async fn main() {
         max_connections: args.max_connections,
         rate_limit: args.rate_limit,
     };
-    let sim = match Sim::start(&args.addr, config).await {
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(Tls::Pem { cert, key }),
+        _ if args.tls => Some(Tls::SelfSigned),
+        _ => None,
+    };
+    let sim = match Sim::start_with(&args.addr, config, tls).await {
         Ok(sim) => sim,
         Err(e) => {
-            eprintln!("lark-sim: cannot listen on {}: {e}", args.addr);
+            eprintln!("lark-sim: cannot serve on {}: {e}", args.addr);
             std::process::exit(1);
         }
     };
@@ -114,6 +129,9 @@ async fn main() {
     }
     let mut out = std::io::stdout();
     let _ = writeln!(out, "lark-sim listening on {}", sim.base_url());
+    if let Some(path) = sim.certificate_path() {
+        let _ = writeln!(out, "lark-sim certificate: {}", path.display());
+    }
     let _ = out.flush();
     let _ = tokio::signal::ctrl_c().await;
 }

@@ -108,6 +108,8 @@ pub struct App {
     pub im: Mutex<crate::im::ImStore>,
     /// Long connections, event deliveries and delivery faults.
     pub runtime: crate::delivery::Runtime,
+    /// Which scopes the app has been granted (all of them unless a test revokes some).
+    pub scopes: crate::contact::Scopes,
 }
 
 impl App {
@@ -124,6 +126,7 @@ impl App {
             workspace: Mutex::new(Default::default()),
             im: Mutex::new(Default::default()),
             runtime: Default::default(),
+            scopes: Default::default(),
             spec,
         }
     }

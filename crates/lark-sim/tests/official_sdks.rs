@@ -1,7 +1,9 @@
 //! The proof of fidelity: the official Python (`lark-oapi`) and Node (`@larksuiteoapi/node-sdk`)
 //! SDKs, unmodified, talk to lark-sim. Their websocket clients receive events (one fragmented)
-//! and card actions and ACK them; their REST clients send, reply in thread, list, recall and
-//! upload; their webhook dispatchers accept lark-sim's challenge and encrypted, signed pushes.
+//! and card actions and ACK them; their REST clients send, reply in thread, list, recall, upload
+//! and read a contact user; their webhook dispatchers accept lark-sim's challenge and encrypted,
+//! signed pushes. The websocket and REST runs are repeated over HTTPS and WSS, the SDKs trusting
+//! lark-sim's certificate through their runtimes' usual environment variables.
 
 mod common;
 mod support;
@@ -112,7 +114,25 @@ async fn run_ws(sim: &lark_sim::Sim, mut peer: Peer, toast: &str) {
     }
 }
 
-async fn run_rest(sim: &lark_sim::Sim, script: fn(&[&str]) -> Peer) {
+/// The environment that makes a peer trust a TLS simulator's certificate: `requests` reads
+/// `REQUESTS_CA_BUNDLE`, Python's `ssl` (the websocket) `SSL_CERT_FILE`, Node `NODE_EXTRA_CA_CERTS`.
+fn trust_env(sim: &lark_sim::Sim) -> Vec<(&'static str, String)> {
+    let pem = sim
+        .certificate_path()
+        .expect("a TLS simulator")
+        .display()
+        .to_string();
+    ["REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS"]
+        .into_iter()
+        .map(|k| (k, pem.clone()))
+        .collect()
+}
+
+fn env_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn run_rest(sim: &lark_sim::Sim, script: impl FnOnce(&[&str]) -> Peer) {
     let state = sim.state();
     let chat = state
         .seed_chat(
@@ -136,6 +156,7 @@ async fn run_rest(sim: &lark_sim::Sim, script: fn(&[&str]) -> Peer) {
     assert!(out.get("failed").is_none(), "{out}");
     peer.success(10).await;
 
+    assert_eq!(out["user_name"], "Alice", "the contact user by open id");
     let sent = out["sent"].as_str().unwrap();
     assert!(sent.starts_with("om_"));
     assert_eq!(out["again"], sent, "the same uuid returns the same message");
@@ -169,6 +190,12 @@ async fn run_rest(sim: &lark_sim::Sim, script: fn(&[&str]) -> Peer) {
         calls
             .iter()
             .any(|c| c.path.ends_with("tenant_access_token/internal") && c.code == Some(0))
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.path == "/open-apis/contact/v3/users/ou_alice" && c.code == Some(0)),
+        "{calls:?}"
     );
     assert!(calls.iter().all(|c| c.status == 200), "{calls:?}");
 }
@@ -232,6 +259,51 @@ async fn python_rest_client() {
 async fn node_rest_client() {
     let sim = sim().await;
     run_rest(&sim, |args| Peer::node("rest.cjs", args)).await;
+}
+
+#[tokio::test]
+async fn python_ws_client_over_tls() {
+    let sim = tls_sim_with(fidelity_config()).await;
+    let env = trust_env(&sim);
+    let peer = Peer::python_env(
+        "ws_client.py",
+        &[sim.base_url(), APP_ID, SECRET],
+        &env_refs(&env),
+    );
+    run_ws(&sim, peer, "py-ok").await;
+}
+
+#[tokio::test]
+async fn node_ws_client_over_tls() {
+    let sim = tls_sim_with(fidelity_config()).await;
+    let env = trust_env(&sim);
+    let peer = Peer::node_env(
+        "ws_client.cjs",
+        &[sim.base_url(), APP_ID, SECRET],
+        &env_refs(&env),
+    );
+    run_ws(&sim, peer, "node-ok").await;
+}
+
+#[tokio::test]
+async fn python_rest_client_over_tls() {
+    let sim = tls_sim_with(quick_config()).await;
+    assert!(sim.base_url().starts_with("https://"));
+    let env = trust_env(&sim);
+    run_rest(&sim, |args| {
+        Peer::python_env("rest.py", args, &env_refs(&env))
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn node_rest_client_over_tls() {
+    let sim = tls_sim_with(quick_config()).await;
+    let env = trust_env(&sim);
+    run_rest(&sim, |args| {
+        Peer::node_env("rest.cjs", args, &env_refs(&env))
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -105,6 +105,7 @@ impl ApiError {
             230099 => "the card content was rejected (too large, or too many elements or tables)",
             231001 => "unknown emoji type (emoji types are case-sensitive, e.g. THUMBSUP)",
             230027 => "the user has not authorized this action",
+            99992351 | 99992360 => "an id in the request names no user (or is of another kind)",
             _ => return None,
         })
     }

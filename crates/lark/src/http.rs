@@ -107,6 +107,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     limits: RateLimits,
     http: Option<reqwest::Client>,
+    root_pems: Vec<Vec<u8>>,
 }
 
 impl ClientBuilder {
@@ -135,16 +136,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Shares one connection pool between clients.
+    /// Shares one connection pool between clients. Its TLS settings are its own:
+    /// [`ClientBuilder::root_certificates_pem`] then applies to the long connection only.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
+    /// Also trusts the PEM certificate(s) in `pem`, for REST and the long connection: for a
+    /// platform whose certificate no public authority signed, such as `lark-sim --tls` (the
+    /// file it prints). Repeatable; a malformed PEM fails [`ClientBuilder::build`].
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_pems.push(pem.into());
+        self
+    }
+
     pub fn build(self) -> Result<Client> {
+        let roots = crate::tls::parse_pems(&self.root_pems)?;
+        let ws_tls = crate::tls::ws_config(&roots)?;
+        let rest_roots = roots
+            .iter()
+            .map(|c| reqwest::Certificate::from_der(c))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::Config(format!("unusable root certificate: {e}")))?;
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()
+                .tls_certs_merge(rest_roots)
                 .timeout(self.timeout)
                 .connect_timeout(Duration::from_secs(10))
                 .user_agent(concat!("openclaw-lark/", env!("CARGO_PKG_VERSION")))
@@ -161,6 +179,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 limiters: Limiters::new(self.limits),
                 stats: Stats::default(),
+                ws_tls,
             }),
         })
     }
@@ -183,6 +202,8 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     limiters: Limiters,
     stats: Stats,
+    /// The long connection's TLS config when extra roots are trusted.
+    pub(crate) ws_tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// A client of one app. Cheap to clone; clones share the token cache, limits and connections.
@@ -354,6 +375,7 @@ impl Client {
             retry: RetryPolicy::default(),
             limits: RateLimits::default(),
             http: None,
+            root_pems: Vec::new(),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod secret;
 pub mod seed;
+mod tls;
 pub mod webhook;
 pub mod ws;
 

@@ -240,13 +240,17 @@ pub enum Route {
         app_token: String,
         table_id: String,
     },
+    ContactUserGet {
+        user_id: String,
+    },
+    ContactUserBatch,
 }
 
 impl Route {
     pub fn method(&self) -> Method {
         match self {
             Route::TenantAccessToken | Route::AppAccessToken | Route::WsEndpoint => Method::POST,
-            Route::BotInfo => Method::GET,
+            Route::BotInfo | Route::ContactUserGet { .. } | Route::ContactUserBatch => Method::GET,
             Route::MessageCreate
             | Route::MessageReply { .. }
             | Route::ReactionCreate { .. }
@@ -329,6 +333,10 @@ impl Route {
             Route::AppAccessToken => "/open-apis/auth/v3/app_access_token/internal".into(),
             Route::WsEndpoint => "/callback/ws/endpoint".into(),
             Route::BotInfo => "/open-apis/bot/v3/info".into(),
+            Route::ContactUserGet { user_id } => {
+                format!("/open-apis/contact/v3/users/{}", seg(user_id))
+            }
+            Route::ContactUserBatch => "/open-apis/contact/v3/users/batch".into(),
             Route::MessageCreate => "/open-apis/im/v1/messages".into(),
             Route::MessageList => "/open-apis/im/v1/messages".into(),
             Route::MessageGet { message_id } => {

@@ -68,14 +68,14 @@ pub async fn endpoint(State(state): State<Arc<SimState>>, body: bytes::Bytes) ->
         }
         tickets.push((ticket.clone(), service_id));
     }
-    let host = state
-        .base_url
-        .trim_start_matches("http://")
-        .trim_start_matches("https://");
+    let (scheme, host) = match state.base_url.strip_prefix("https://") {
+        Some(host) => ("wss", host),
+        None => ("ws", state.base_url.trim_start_matches("http://")),
+    };
     // `fpid` comes first: the Node SDK parses the whole URL with `qs`, which glues the first
     // parameter to the path, so `device_id` and `service_id` must never be first.
     let url = format!(
-        "ws://{host}/ws/v2?fpid=1&aid=552564&device_id={device}&access_key={key}&service_id={service_id}&ticket={ticket}",
+        "{scheme}://{host}/ws/v2?fpid=1&aid=552564&device_id={device}&access_key={key}&service_id={service_id}&ticket={ticket}",
         device = rand::random::<u64>() % 10_000_000_000,
         key = random_hex(32),
     );

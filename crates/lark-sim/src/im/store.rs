@@ -21,6 +21,8 @@ pub struct User {
     pub union_id: String,
     pub user_id: String,
     pub name: String,
+    /// The English name (`en_name`), empty when unset.
+    pub en_name: String,
     pub email: String,
 }
 
@@ -163,6 +165,7 @@ impl ImStore {
                 union_id: ids::union_id_for(open_id),
                 user_id: ids::user_id_for(open_id),
                 name: String::new(),
+                en_name: String::new(),
                 email: String::new(),
             });
         if let Some(n) = name.filter(|n| !n.is_empty()) {

@@ -58,17 +58,29 @@ pub struct Peer {
 impl Peer {
     /// Starts `tests/peers/python/<name>` with the SDK's virtualenv.
     pub fn python(name: &str, args: &[&str]) -> Peer {
+        Peer::python_env(name, args, &[])
+    }
+
+    /// [`Peer::python`] with extra environment variables.
+    pub fn python_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Peer {
         let mut cmd = Command::new(python());
         cmd.arg(script(&format!("python/{name}"))).args(args);
         cmd.env("PYTHONUNBUFFERED", "1");
+        cmd.envs(env.iter().copied());
         Peer::spawn(name, cmd)
     }
 
     /// Starts `tests/peers/node/<name>` (CommonJS) with the SDK on `NODE_PATH`.
     pub fn node(name: &str, args: &[&str]) -> Peer {
+        Peer::node_env(name, args, &[])
+    }
+
+    /// [`Peer::node`] with extra environment variables.
+    pub fn node_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Peer {
         let mut cmd = Command::new("node");
         cmd.arg(script(&format!("node/{name}"))).args(args);
         cmd.env("NODE_PATH", node_modules());
+        cmd.envs(env.iter().copied());
         Peer::spawn(name, cmd)
     }
 

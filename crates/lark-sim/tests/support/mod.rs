@@ -41,6 +41,15 @@ pub async fn sim_with(config: SimConfig) -> Sim {
     sim
 }
 
+/// Like [`sim_with`], serving HTTPS and WSS with a certificate made at start.
+pub async fn tls_sim_with(config: SimConfig) -> Sim {
+    let sim = Sim::start_tls("127.0.0.1:0", config, lark_sim::Tls::SelfSigned)
+        .await
+        .expect("start lark-sim with TLS");
+    sim.state().add_app(AppSpec::websocket(APP_ID, SECRET));
+    sim
+}
+
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }

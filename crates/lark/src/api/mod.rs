@@ -4,6 +4,7 @@ pub mod bitable;
 pub mod bot;
 pub mod cardkit;
 pub mod chats;
+pub mod contact;
 mod de;
 pub mod docx;
 mod download;

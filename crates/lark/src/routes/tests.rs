@@ -480,6 +480,18 @@ fn paths() {
             "POST",
             "/open-apis/bitable/v1/apps/APP_TOKEN/tables/TABLE_ID/records/batch_delete",
         ),
+        (
+            Route::ContactUserGet {
+                user_id: "USER_ID".into(),
+            },
+            "GET",
+            "/open-apis/contact/v3/users/USER_ID",
+        ),
+        (
+            Route::ContactUserBatch,
+            "GET",
+            "/open-apis/contact/v3/users/batch",
+        ),
     ];
     for (route, method, path) in cases {
         assert_eq!(route.method().as_str(), method, "{route:?}");

@@ -246,7 +246,7 @@ impl Runner {
         }
         let dial = tokio::time::timeout(
             Duration::from_secs(20),
-            tokio_tungstenite::connect_async(endpoint.url.as_str()),
+            crate::tls::dial_ws(&self.client, endpoint.url.as_str()),
         )
         .await
         .map_err(|_| ConnectError::Retryable("websocket dial timed out".into()))?;

@@ -1,5 +1,5 @@
 // The official Node SDK's REST client, unmodified, against lark-sim: token, send, reply in
-// thread, list, recall, image upload.
+// thread, list, recall, image upload, a contact user by open id.
 // Usage: node rest.cjs BASE_URL APP_ID APP_SECRET CHAT_ID USER_MESSAGE_ID
 // Prints one JSON line with what it created; exits non-zero on the first failed call.
 const lark = require('@larksuiteoapi/node-sdk');
@@ -36,7 +36,12 @@ function check(name, res) {
   check('recall', await client.im.message.delete({ path: { message_id: sent.message_id } }));
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
   const image = check('image', await client.im.image.create({ data: { image_type: 'message', image: png } }));
+  const member = check('contact user', await client.contact.user.get({
+    path: { user_id: 'ou_alice' },
+    params: { user_id_type: 'open_id' },
+  }));
   process.stdout.write(JSON.stringify({
+    user_name: member.user.name,
     sent: sent.message_id,
     again: again.message_id,
     reply: reply.message_id,

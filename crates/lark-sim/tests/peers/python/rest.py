@@ -1,5 +1,5 @@
 """The official Python SDK's REST client, unmodified, against lark-sim: token, send, reply in
-thread, list, recall, image upload.
+thread, list, recall, image upload, a contact user by open id.
 
 Usage: rest.py BASE_URL APP_ID APP_SECRET CHAT_ID USER_MESSAGE_ID
 Prints one JSON line with what it created; exits non-zero on the first failed call.
@@ -9,6 +9,7 @@ import json
 import sys
 
 import lark_oapi as lark
+from lark_oapi.api.contact.v3 import GetUserRequest
 from lark_oapi.api.im.v1 import (
     CreateImageRequest, CreateImageRequestBody, CreateMessageRequest, CreateMessageRequestBody,
     DeleteMessageRequest, ListMessageRequest, ReplyMessageRequest, ReplyMessageRequestBody,
@@ -53,7 +54,11 @@ image = check("image", client.im.v1.image.create(
     CreateImageRequest.builder().request_body(
         CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(png)).build()).build()))
 
+member = check("contact user", client.contact.v3.user.get(
+    GetUserRequest.builder().user_id("ou_alice").user_id_type("open_id").build()))
+
 print(json.dumps({
+    "user_name": member.user.name,
     "sent": sent.message_id,
     "again": again.message_id,
     "reply": reply.message_id,
