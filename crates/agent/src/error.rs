@@ -14,6 +14,9 @@ pub enum AgentError {
     /// The agent is set up wrongly (detail for the operator's log only).
     #[error("agent configuration: {0}")]
     Config(String),
+    /// The model provider failed (no key, refused, unavailable after retries, ...).
+    #[error(transparent)]
+    Model(#[from] crate::llm::ProviderError),
 }
 
 impl AgentError {
@@ -28,6 +31,7 @@ impl AgentError {
             }
             // The detail may name paths or settings: it belongs in the log, not the chat.
             AgentError::Config(_) => "Sorry, the agent is not configured correctly.".to_owned(),
+            AgentError::Model(e) => e.user_message(),
         }
     }
 }

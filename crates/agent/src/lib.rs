@@ -2,35 +2,53 @@
 //! [`Agent`] and sends back what it answers.
 //!
 //! An agent answers with a stream of [`AgentEvent`]s rather than one string so that LLM providers
-//! (a later milestone) can stream text deltas and, later, tool calls through the same trait; the
-//! gateway can show deltas as they come or simply [`collect`] them.
+//! can stream text deltas (and say what their tools sent and what they used) through the same
+//! trait; the gateway can show deltas as they come or simply [`collect`] them.
 //!
-//! Agents here: [`EchoAgent`] (answers the text back, for setup and tests) and [`CommandAgent`]
+//! Agents here: [`LlmAgent`] (Anthropic or OpenAI-compatible models with tools and sessions, see
+//! [`llm`]), [`EchoAgent`] (answers the text back, for setup and tests) and [`CommandAgent`]
 //! (runs any program per turn, the turn as JSON on stdin, the answer streamed from stdout).
 
 mod command;
+pub mod credentials;
 mod echo;
 mod error;
+pub mod llm;
+mod read_tool;
 pub mod tool;
 mod turn;
 mod utf8;
 
 pub use command::CommandAgent;
+pub use credentials::{ApiKey, KeySource};
 pub use echo::EchoAgent;
 pub use error::AgentError;
+pub use llm::{
+    AnthropicProvider, LlmAgent, LlmConfig, MemorySessions, OpenAiProvider, RetryPolicy,
+    SessionStore, Usage,
+};
+pub use read_tool::ReadTool;
 pub use tool::{SentByTool, Tool, ToolContent, ToolContext, ToolOutput, ToolRegistry, ToolSpec};
 pub use turn::{ChatKind, MediaFile, Turn};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
-/// One piece of an agent's answer. Non-exhaustive: tool calls and the like come with the LLM
-/// providers, and consumers that only want text keep working.
+/// One piece of an agent's answer. Non-exhaustive, so consumers that only want text keep
+/// working as events are added.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AgentEvent {
-    /// A delta of the answer's text, in order; the answer is their concatenation.
+    /// A delta of the answer's text, in order; the answer is their concatenation (after
+    /// applying any [`AgentEvent::Truncate`]).
     Text(String),
+    /// Cut the answer so far back to this many bytes (always a char boundary): a model call
+    /// that broke off after some text is being retried, and its text comes again.
+    Truncate(usize),
+    /// A tool sent this message during the turn (so the final reply need not repeat it).
+    Sent(SentByTool),
+    /// Tokens one model call used.
+    Usage(Usage),
 }
 
 /// What [`Agent::run`] returns. An error ends the answer: nothing follows it.
@@ -53,7 +71,22 @@ pub async fn collect(mut stream: AgentStream) -> Result<String, AgentError> {
     while let Some(event) = stream.next().await {
         match event? {
             AgentEvent::Text(delta) => answer.push_str(&delta),
+            AgentEvent::Truncate(len) => truncate(&mut answer, len),
+            AgentEvent::Sent(_) | AgentEvent::Usage(_) => {}
         }
     }
     Ok(answer)
+}
+
+/// Cuts `text` back to at most `len` bytes, on a char boundary (a bad length from an agent must
+/// not panic the caller).
+pub fn truncate(text: &mut String, len: usize) {
+    if len >= text.len() {
+        return;
+    }
+    let mut at = len;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text.truncate(at);
 }

@@ -34,7 +34,10 @@ pub struct ToolContext {
 impl ToolContext {
     /// Notes a message a tool sent.
     pub fn record_sent(&self, sent: SentByTool) {
-        self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(sent);
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(sent);
     }
 
     /// Everything tools sent so far in this turn.
@@ -66,9 +69,14 @@ pub struct ToolSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToolContent {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// An image for providers that take image input.
-    Image { media_type: String, data_base64: String },
+    Image {
+        media_type: String,
+        data_base64: String,
+    },
 }
 
 /// A tool's result, as the model will see it.
@@ -130,7 +138,9 @@ pub struct ToolRegistry {
 impl std::fmt::Debug for ToolRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<String> = self.tools.iter().map(|t| t.spec().name).collect();
-        f.debug_struct("ToolRegistry").field("tools", &names).finish()
+        f.debug_struct("ToolRegistry")
+            .field("tools", &names)
+            .finish()
     }
 }
 

@@ -157,6 +157,13 @@ fn account(
         require_mention: scope.pick(|o| o.bool("requireMention")).unwrap_or(true),
         groups: groups(&groups_from.obj("groups")),
         typing_indicator: scope.pick(|o| o.bool("typingIndicator")).unwrap_or(true),
+        streaming: scope.pick(|o| o.bool("streaming")),
+        sender_name_ttl: Duration::from_secs_f64(
+            scope
+                .pick(|o| o.f64("senderNameTtlSeconds"))
+                .unwrap_or(3600.0)
+                .clamp(0.0, 1e9),
+        ),
         connections: scope
             .pick(|o| o.f64("connections"))
             .map_or(DEFAULT_CONNECTIONS, |n| n.clamp(1.0, 50.0) as u32),
@@ -194,6 +201,7 @@ fn groups(groups: &Obj<'_>) -> BTreeMap<String, GroupConfig> {
                 system_prompt: g.str("systemPrompt").map(str::to_owned),
                 enabled: g.bool("enabled").unwrap_or(true),
                 allow_from: g.strings("allowFrom").unwrap_or_default(),
+                streaming: g.bool("streaming"),
             };
             (chat_id.to_owned(), group)
         })

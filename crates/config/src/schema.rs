@@ -109,6 +109,7 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
         ("systemPrompt", leaf(Str)),
         ("enabled", leaf(Bool)),
         ("allowFrom", leaf(StrList)),
+        ("streaming", leaf(Bool)),
     ]);
     let mut fields = vec![
         ("enabled", leaf(Bool)),
@@ -136,7 +137,9 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
             },
         ),
         ("typingIndicator", leaf(Bool)),
+        ("streaming", leaf(Bool)),
         ("connections", leaf(Number { positive: true })),
+        ("senderNameTtlSeconds", leaf(Number { positive: false })),
         ("pongTimeoutSeconds", leaf(Number { positive: false })),
         ("pingIntervalSeconds", leaf(Number { positive: false })),
         ("renderMode", leaf(Enum(RENDER_MODES))),

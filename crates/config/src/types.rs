@@ -57,6 +57,11 @@ pub struct Account {
     /// Per-chat settings, by chat id (`oc_...`).
     pub groups: BTreeMap<String, GroupConfig>,
     pub typing_indicator: bool,
+    /// Whether replies stream into a card as the model writes (`streaming`; a group's own
+    /// setting wins; unset: `agent.streaming`, else on in DMs for LLM agents).
+    pub streaming: Option<bool>,
+    /// How long a sender's name from the contact API is trusted (`senderNameTtlSeconds`, 1 h).
+    pub sender_name_ttl: Duration,
     /// Long connections per websocket account (`connections`, default 2, at most 50).
     pub connections: u32,
     /// A ping unanswered this long marks a socket dead (`pongTimeoutSeconds`, default 10; 0 off).
@@ -108,6 +113,8 @@ pub struct GroupConfig {
     pub system_prompt: Option<String>,
     pub enabled: bool,
     pub allow_from: Vec<String>,
+    /// Streams replies in this chat into a card (`None`: the account's setting).
+    pub streaming: Option<bool>,
 }
 
 /// `agent`.

@@ -2,8 +2,8 @@
 //! cached), its chat queues and what it reports to `/status`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use lark::api::bot::BotInfo;
@@ -61,6 +61,9 @@ impl Breaker {
     }
 }
 
+/// Sender names remembered per account.
+const NAME_CACHE_CAPACITY: usize = 10_000;
+
 /// A running account.
 pub struct AccountRt {
     pub cfg: Account,
@@ -74,6 +77,8 @@ pub struct AccountRt {
     pub(crate) last_event_ms: AtomicI64,
     pub(crate) typing: Breaker,
     pub(crate) verifier: Option<WebhookVerifier>,
+    /// Sender names from the contact API, cached.
+    pub(crate) names: Arc<crate::names::Names>,
 }
 
 impl std::fmt::Debug for AccountRt {
@@ -90,7 +95,14 @@ impl AccountRt {
         let client = client_for(&cfg)?;
         let verifier = (cfg.mode == Mode::Webhook)
             .then(|| WebhookVerifier::new(cfg.encrypt_key.clone(), cfg.verification_token.clone()));
+        let names = Arc::new(crate::names::Names::new(
+            client.clone(),
+            &cfg.id,
+            cfg.sender_name_ttl,
+            NAME_CACHE_CAPACITY,
+        ));
         Ok(AccountRt {
+            names,
             app_id: client.app_id().to_string(),
             client,
             bot: OnceCell::new(),

@@ -8,9 +8,12 @@
 pub mod account;
 pub mod inbound;
 pub mod intake;
+mod llm_agent;
 pub mod logging;
 pub mod metrics;
+pub mod names;
 pub mod outbound;
+pub mod outbound_stream;
 pub mod probe;
 pub mod runtime;
 pub mod server;

@@ -75,6 +75,10 @@ const HELP: &[(&str, &str)] = &[
     ),
     ("openclaw_turns_total", "Agent turns, by outcome"),
     ("openclaw_sends_total", "Outbound sends, by outcome"),
+    (
+        "openclaw_llm_tokens_total",
+        "Tokens the model used, by kind (input, output, cache_read, cache_write)",
+    ),
 ];
 
 impl Metrics {
@@ -89,6 +93,23 @@ impl Metrics {
             .counters
             .entry((name, labels(pairs)))
             .or_default() += 1;
+    }
+
+    /// Adds the tokens one model call used.
+    pub fn tokens(&self, account: &str, usage: &openclaw_agent::Usage) {
+        let mut inner = self.lock();
+        for (kind, n) in [
+            ("input", usage.input_tokens),
+            ("output", usage.output_tokens),
+            ("cache_read", usage.cache_read_tokens),
+            ("cache_write", usage.cache_write_tokens),
+        ] {
+            let key = (
+                "openclaw_llm_tokens_total",
+                labels(&[("account", account), ("kind", kind)]),
+            );
+            *inner.counters.entry(key).or_default() += n;
+        }
     }
 
     pub fn event_received(&self, account: &str) {

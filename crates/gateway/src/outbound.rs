@@ -204,7 +204,15 @@ pub async fn send_recorded(
             .to_content()
             .unwrap_or_else(|| Content::text(part.text.clone()));
         let uuid = send_uuid(acct, msg.message_id.as_str(), &i.to_string());
-        match deliver(account, msg, &content, &part.text, &uuid).await {
+        // A streamed card was sent while the answer was written; it only needs its final text.
+        let delivered = if part.msg_type == crate::outbound_stream::PART_KIND {
+            crate::outbound_stream::finish_part(ctx, account, ev, part).await
+        } else {
+            deliver(account, msg, &content, &part.text, &uuid)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        match delivered {
             Ok(id) => {
                 ctx.metrics.send(acct, "ok");
                 if ctx.verbose {

@@ -15,6 +15,8 @@ pub struct Probe {
     pub bot_open_id: Option<String>,
     /// What failed, and what to do about it.
     pub error: Option<String>,
+    /// Whether the app may read users (sender names); `None` when not checked.
+    pub contact_scope: Option<bool>,
 }
 
 /// The troubleshooting advice for an error, as a line to append (empty when there is none).
@@ -50,6 +52,7 @@ pub async fn probe(account: &Account) -> Probe {
         bot_name: None,
         bot_open_id: None,
         error: Some(error),
+        contact_scope: None,
     };
     let client = match crate::account::client_for(account) {
         Ok(c) => c,
@@ -58,10 +61,26 @@ pub async fn probe(account: &Account) -> Probe {
     match client.bot_info().await {
         Ok(bot) => Probe {
             ok: true,
+            contact_scope: Some(contact_scope(&client).await),
             bot_name: Some(bot.app_name),
             bot_open_id: Some(bot.open_id.to_string()),
             error: None,
         },
         Err(e) => failed(format!("{e}{}", explain(&e))),
+    }
+}
+
+/// Whether the contact API answers: a look-up of a user nobody has is "not found" when the app
+/// holds the scope, and 99991672 / 99991676 when it does not.
+async fn contact_scope(client: &lark::Client) -> bool {
+    match client
+        .get_user(
+            "ou_openclaw_scope_probe",
+            lark::api::contact::UserIdType::OpenId,
+        )
+        .await
+    {
+        Err(e) => !matches!(e.code(), Some(99991672 | 99991676)),
+        Ok(_) => true,
     }
 }

@@ -55,6 +55,25 @@ async fn a_reply_that_cannot_be_sent_is_resent_from_the_record_after_a_restart_w
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(h.replies_to("oc_dm", &m.message_id).len(), 1);
     assert_eq!(runs(&log), 1, "the agent ran again");
+    // The Typing reaction the first run left on the message was taken off by the second.
+    let original = h
+        .messages("oc_dm")
+        .into_iter()
+        .find(|x| x["message_id"] == m.message_id.as_str())
+        .unwrap();
+    assert!(
+        original["reactions"]
+            .as_array()
+            .is_none_or(|r| r.is_empty()),
+        "{original}"
+    );
+    let calls = h.sim.state().calls(APP);
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.method == "DELETE" && c.path.contains("/reactions/")),
+        "{calls:?}"
+    );
 }
 
 #[tokio::test]

@@ -124,7 +124,7 @@ function messageHtml(m, inThread) {
   const replies = !inThread && !m.root_id ? repliesOf(m).length : 0;
   return `<li class="msg${mine ? " mine" : ""}" id="m-${Render.esc(m.message_id)}" data-id="${Render.esc(m.message_id)}" data-type="${Render.esc(m.msg_type)}">
     <div class="meta"><b>${Render.esc(m.sender.name || m.sender.id)}</b><time>${time}</time>
-      ${m.updated && !m.deleted ? "<span>(edited)</span>" : ""}${m.pinned ? "<span>📌 Pinned</span>" : ""}
+      ${m.updated && !m.deleted && m.msg_type !== "interactive" ? "<span>(edited)</span>" : ""}${m.pinned ? "<span>📌 Pinned</span>" : ""}
       <span class="actions"><button type="button" data-do="reply">Reply</button>
       ${inThread ? "" : '<button type="button" data-do="thread">Thread</button>'}
       <button type="button" data-do="react" aria-label="Add a reaction">☺+</button></span></div>

@@ -39,6 +39,17 @@ enum Command {
     /// DM pairing requests: list, approve, reject.
     #[command(subcommand)]
     Pairing(PairingCmd),
+    /// Stores an LLM API key (checked first) in the state dir, readable by you only.
+    Login {
+        /// The provider the key is for (default: agent.provider, else anthropic).
+        #[arg(long, value_parser = ["anthropic", "openai"])]
+        provider: Option<String>,
+        /// Read the key from stdin instead of asking for it.
+        #[arg(long)]
+        api_key_stdin: bool,
+    },
+    /// Serve every message action as an MCP tool (stdio, or streamable HTTP with --http).
+    Mcp(cmd::mcp::McpArgs),
 }
 
 #[derive(Subcommand)]
@@ -82,6 +93,9 @@ pub struct RunArgs {
 pub enum MessageCmd {
     /// Sends one message and prints its id.
     Send(SendArgs),
+    /// Any other action of the message tool: `openclaw message <action> --json '{...}'`.
+    #[command(external_subcommand)]
+    Action(Vec<String>),
 }
 
 #[derive(Args)]
@@ -162,10 +176,16 @@ fn main() -> ExitCode {
             Command::Config(c) => cmd::config::run(&paths, c),
             Command::Gateway(GatewayCmd::Run(args)) => cmd::gateway::run(&paths, args).await,
             Command::Message(MessageCmd::Send(args)) => cmd::message::send(&paths, args).await,
+            Command::Message(MessageCmd::Action(argv)) => cmd::tool_cli::run(&paths, argv).await,
+            Command::Mcp(args) => cmd::mcp::run(&paths, args).await,
             Command::Channels(ChannelsCmd::Status { probe, json }) => {
                 cmd::channels::status(&paths, probe, json).await
             }
             Command::Pairing(p) => cmd::pairing::run(&paths, p).await,
+            Command::Login {
+                provider,
+                api_key_stdin,
+            } => cmd::login::run(&paths, provider, api_key_stdin).await,
         }
     });
     match result {

@@ -52,5 +52,27 @@ pub fn group_prefix(chat_id: &str, sender_open_id: &str) -> String {
     format!("[chatId={chat_id} sender={sender_open_id}]")
 }
 
+/// The group prefix with the sender's name when it is known:
+/// `[chatId=oc_xxx sender=ou_xxx name=Ada]`. Brackets and line breaks in the name are replaced,
+/// so a name cannot end the prefix early or forge another line.
+pub fn group_prefix_named(chat_id: &str, sender_open_id: &str, name: Option<&str>) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => {
+            let clean: String = n
+                .chars()
+                .map(|c| {
+                    if matches!(c, '[' | ']' | '\n' | '\r') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            format!("[chatId={chat_id} sender={sender_open_id} name={clean}]")
+        }
+        None => group_prefix(chat_id, sender_open_id),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@
 
 mod media;
 pub mod policy;
+mod reply;
 mod turn;
 
 use std::sync::Arc;

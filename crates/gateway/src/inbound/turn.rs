@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use lark::model::event::{ChatType, Envelope, Event, MessageReceived};
 use openclaw_agent::{ChatKind, Turn};
-use openclaw_format::inbound::{agent_text, forwarded_text, group_prefix};
+use openclaw_format::inbound::{agent_text, forwarded_text, group_prefix_named};
 
 use super::media;
 use super::policy::{self, Facts, Verdict};
@@ -73,7 +73,7 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
     let mut ev = ev;
     if status == EventStatus::Admitted {
         ev.typing_reaction = outbound::typing_on(ctx, account, &ev, &msg).await;
-        let parts = answer(ctx, account, &msg).await?;
+        let parts = answer(ctx, account, &ev, &msg).await?;
         ctx.store
             .record_reply(acct, &ev.event_id, &parts)
             .await
@@ -193,6 +193,7 @@ async fn pairing(
 async fn answer(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
+    ev: &StoredEvent,
     msg: &MessageReceived,
 ) -> Result<String, String> {
     let acct = account.id();
@@ -226,8 +227,12 @@ async fn answer(
             format!("lark:{acct}:group:{}", msg.chat_id),
         ),
     };
+    let sender_name = account.names.name(sender(msg)).await;
     if kind != ChatKind::Dm {
-        text = format!("{} {text}", group_prefix(msg.chat_id.as_str(), sender(msg)));
+        text = format!(
+            "{} {text}",
+            group_prefix_named(msg.chat_id.as_str(), sender(msg), sender_name.as_deref())
+        );
     }
     let (media, media_errors) = media::download_all(
         ctx,
@@ -245,7 +250,7 @@ async fn answer(
         chat_id: msg.chat_id.to_string(),
         chat_type: kind,
         sender_open_id: sender(msg).to_owned(),
-        sender_name: None,
+        sender_name,
         message_id: msg.message_id.to_string(),
         thread_id: msg.thread_id.as_ref().map(|t| t.to_string()),
         text,
@@ -253,13 +258,6 @@ async fn answer(
         media_errors,
         system_prompt,
     };
-    let answer = match openclaw_agent::collect(ctx.agent.run(turn)).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::warn!(target: "lark", "[{acct}] agent {} failed on {}: {e}", ctx.agent.name(), msg.message_id);
-            ctx.metrics.turn(acct, "agent_error", Duration::ZERO);
-            e.user_message()
-        }
-    };
-    Ok(outbound::plan(account, &answer))
+    let is_dm = kind == ChatKind::Dm;
+    Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)
 }

@@ -1,5 +1,5 @@
-//! The durable store: the inbound record (dedup claims, the queue of turns, the reply outbox)
-//! and DM pairing.
+//! The durable store: the inbound record (dedup claims, the queue of turns, the reply outbox,
+//! the card a reply streams into), DM pairing, and the agent's sessions.
 //!
 //! The pipeline talks to one [`Store`] trait. SQLite (one file under the state dir, WAL) is the
 //! embedded default; a PostgreSQL backend for several replicas implements the same trait with the
@@ -122,6 +122,11 @@ pub struct StoredEvent {
     pub sent_ids: Vec<String>,
     pub typing_reaction: Option<String>,
     pub attempts: i64,
+    /// The CardKit card the reply streams into, once created.
+    pub card_id: Option<String>,
+    /// The sequence the card's current writer starts above (each run takes a fresh range, so a
+    /// resumed stream never reuses a sequence the platform already accepted).
+    pub card_seq: i64,
 }
 
 /// A DM pairing request.
@@ -264,6 +269,24 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Deletes closed events received before `before_ms` (dedup keeps what is younger).
     async fn prune(&self, before_ms: i64) -> Result<u64>;
+
+    /// A session's history document (see `openclaw_agent::llm::Session`).
+    async fn load_session(&self, key: &str) -> Result<Option<String>>;
+
+    /// Stores a session's history document, replacing the previous one.
+    async fn save_session(&self, key: &str, data: &str) -> Result<()>;
+
+    /// Forgets a session (`/new`, `/reset`).
+    async fn delete_session(&self, key: &str) -> Result<()>;
+
+    /// Records the card a reply streams into and the sequence base of its current writer.
+    async fn set_card(
+        &self,
+        account: &str,
+        event_id: &str,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()>;
 
     /// Asks for a pairing code for a DM sender (see [`PairingRequest`]).
     async fn request_pairing(&self, ask: PairingAsk) -> Result<PairingRequest>;

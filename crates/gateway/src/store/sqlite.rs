@@ -17,7 +17,10 @@ use super::{
 };
 
 /// The migrations, in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_sessions.sql"),
+];
 
 /// Pairing codes: uppercase letters and digits without the look-alikes 0, O, 1 and I.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -138,7 +141,8 @@ fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
 }
 
 const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
-    received_at_ms, created_at_ms, status, reason, parts, sent_ids, typing_reaction, attempts";
+    received_at_ms, created_at_ms, status, reason, parts, sent_ids, typing_reaction, attempts, \
+    card_id, card_seq";
 
 fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     let status: String = r.get(9)?;
@@ -159,6 +163,8 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         sent_ids: serde_json::from_str(&sent).unwrap_or_default(),
         typing_reaction: r.get(13)?,
         attempts: r.get(14)?,
+        card_id: r.get(15)?,
+        card_seq: r.get(16)?,
     })
 }
 
@@ -188,6 +194,28 @@ fn new_code() -> String {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn load_session(&self, key: &str) -> Result<Option<String>> {
+        self.session_load(key).await
+    }
+
+    async fn save_session(&self, key: &str, data: &str) -> Result<()> {
+        self.session_save(key, data, super::now_ms()).await
+    }
+
+    async fn delete_session(&self, key: &str) -> Result<()> {
+        self.session_delete(key).await
+    }
+
+    async fn set_card(
+        &self,
+        account: &str,
+        event_id: &str,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()> {
+        self.card_set(account, event_id, card_id, seq_base).await
+    }
+
     async fn claim(&self, e: NewEvent) -> Result<Claim> {
         self.with(move |c| {
             let inserted = c.exec(
@@ -538,5 +566,6 @@ impl Store for SqliteStore {
     }
 }
 
+mod sessions;
 #[cfg(test)]
 mod tests;

@@ -141,6 +141,13 @@ pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
                         p.bot_name.as_deref().unwrap_or(""),
                         p.bot_open_id.as_deref().unwrap_or("")
                     );
+                    match p.contact_scope {
+                        Some(true) => println!("    contact scope: granted (sender names on)"),
+                        Some(false) => println!(
+                            "    contact scope: missing: the agent sees open ids, not names; grant contact:user.base:readonly (and contact:contact.base:readonly) under Permissions & Scopes and publish a version"
+                        ),
+                        None => {}
+                    }
                 } else {
                     println!(
                         "    probe: FAILED: {}",

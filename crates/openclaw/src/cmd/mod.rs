@@ -3,9 +3,12 @@
 pub mod channels;
 pub mod config;
 pub mod gateway;
+pub mod login;
+pub mod mcp;
 pub mod message;
 pub mod pairing;
 mod sim;
+pub mod tool_cli;
 
 use anyhow::{Context, Result, anyhow};
 use openclaw_config::{Account, Config, Paths};

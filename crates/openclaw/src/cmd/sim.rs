@@ -89,12 +89,13 @@ pub async fn start(config: &mut Config) -> Result<Running> {
 }
 
 impl Running {
-    /// How to talk to the bot, printed once the gateway is up.
+    /// How to talk to the bot, printed once the gateway is up: the chat page first, then curl.
     pub fn print_howto(&self, gateway: SocketAddr) {
         let url = self.sim.base_url();
         let msgs = format!("{url}/_sim/apps/{APP_ID}/messages");
         println!(
-            "\nlark-sim (a local Lark) is running at {url}: no tenant needed.\n\
+            "Open {url}/ to chat with the bot\n\n\
+             lark-sim (a local Lark) is running at {url}: no tenant needed.\n\
              The gateway is at http://{gateway} (/status, /metrics).\n\n\
              Alice writes to the bot in a DM:\n  \
              curl -s {msgs} -d '{{\"chat_id\":\"{DM}\",\"sender\":{{\"open_id\":\"ou_sim_alice\",\"name\":\"Alice\"}},\"text\":\"hello\"}}'\n\

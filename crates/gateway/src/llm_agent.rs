@@ -1,0 +1,126 @@
+//! Building the agent the config asks for. An LLM provider gets its key from the environment or
+//! the state dir (looked up per call, so `openclaw login` needs no restart), sessions in the
+//! store, and the `read` and `message` tools over every account's client.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use openclaw_agent::llm::Provider as ModelProvider;
+use openclaw_agent::{
+    Agent, AnthropicProvider, CommandAgent, EchoAgent, KeySource, LlmAgent, LlmConfig,
+    OpenAiProvider, ReadTool, SessionStore, ToolRegistry,
+};
+use openclaw_config::{AgentConfig, Provider};
+use openclaw_tools::MessageTool;
+
+use crate::account::AccountRt;
+use crate::runtime::StartError;
+use crate::store::Store;
+
+/// What an LLM agent is wired to.
+pub struct AgentDeps<'a> {
+    pub store: Arc<dyn Store>,
+    pub state_dir: &'a Path,
+    pub accounts: &'a [Arc<AccountRt>],
+}
+
+/// Sessions kept in the gateway's store.
+struct StoreSessions(Arc<dyn Store>);
+
+#[async_trait]
+impl SessionStore for StoreSessions {
+    async fn load(&self, key: &str) -> Result<Option<String>, String> {
+        self.0.load_session(key).await.map_err(|e| e.to_string())
+    }
+
+    async fn save(&self, key: &str, data: &str) -> Result<(), String> {
+        self.0
+            .save_session(key, data)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), String> {
+        self.0.delete_session(key).await.map_err(|e| e.to_string())
+    }
+}
+
+/// Whether the configured agent is an LLM (replies stream into cards by default in DMs).
+pub fn is_llm(cfg: &AgentConfig) -> bool {
+    matches!(cfg.provider, Provider::Anthropic | Provider::OpenAi)
+}
+
+/// The agent the config asks for.
+pub fn agent_from(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Result<Arc<dyn Agent>, StartError> {
+    let provider: Arc<dyn ModelProvider> = match cfg.provider {
+        Provider::Echo => return Ok(Arc::new(EchoAgent)),
+        Provider::Command => {
+            return Ok(Arc::new(
+                CommandAgent::new(cfg.command.clone(), cfg.timeout)
+                    .map_err(|e| StartError::Config(format!("agent.command: {e}")))?,
+            ));
+        }
+        Provider::Anthropic => Arc::new(AnthropicProvider::new(
+            cfg.model.clone(),
+            cfg.base_url.clone(),
+            KeySource::standard("anthropic", Some(deps.state_dir)),
+        )),
+        Provider::OpenAi => Arc::new(OpenAiProvider::new(
+            cfg.model.clone(),
+            cfg.base_url.clone(),
+            KeySource::standard("openai", Some(deps.state_dir)),
+        )),
+    };
+    let name = provider.name();
+    let keys = KeySource::standard(name, Some(deps.state_dir));
+    if keys.resolve().is_none() {
+        tracing::warn!(target: "agent", "No API key found for {name}: run `openclaw login --provider {name}` or set {}; until then each message is answered with a short notice", keys.env_name());
+    }
+    tracing::info!(target: "agent", "agent: {name} model {}", provider.model());
+    let roots = roots(deps);
+    let clients: HashMap<String, lark::Client> = deps
+        .accounts
+        .iter()
+        .map(|a| (a.id().to_owned(), a.client.clone()))
+        .collect();
+    let mut tools = ToolRegistry::new();
+    tools.register(Arc::new(ReadTool));
+    tools.register(Arc::new(MessageTool::new(clients, roots.clone())));
+    let defaults = LlmConfig::default();
+    let llm = LlmConfig {
+        system_prompt: cfg.system_prompt.clone(),
+        max_tokens: cfg.max_tokens.unwrap_or(defaults.max_tokens),
+        max_tool_rounds: cfg.max_tool_rounds.unwrap_or(defaults.max_tool_rounds),
+        roots,
+        ..defaults
+    };
+    let sessions = Arc::new(StoreSessions(deps.store.clone()));
+    Ok(Arc::new(LlmAgent::new(provider, tools, sessions, llm)))
+}
+
+/// The workspace first (relative paths start there), then every account's download folders.
+fn roots(deps: &AgentDeps<'_>) -> Vec<PathBuf> {
+    let workspace = deps.state_dir.join("workspace");
+    let _ = std::fs::create_dir_all(&workspace);
+    let mut roots = vec![workspace.clone()];
+    for a in deps.accounts {
+        let dm = a
+            .cfg
+            .dm_download_dir
+            .clone()
+            .unwrap_or_else(|| workspace.join("chatdownload"));
+        let group = a
+            .cfg
+            .group_download_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("openclaw").join("chatdownload"));
+        for dir in [dm, group] {
+            if !roots.contains(&dir) {
+                roots.push(dir);
+            }
+        }
+    }
+    roots
+}
