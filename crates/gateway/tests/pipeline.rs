@@ -185,7 +185,10 @@ async fn the_groups_system_prompt_and_the_turn_reach_a_command_agent() {
     assert_eq!(turn["sessionKey"], "lark:default:group:oc_team");
     assert_eq!(turn["senderOpenId"], "ou_ada");
     let text = turn["text"].as_str().unwrap();
-    assert!(text.starts_with("[chatId=oc_team sender=ou_ada]"), "{text}");
+    assert!(
+        text.starts_with("[chatId=oc_team sender=ou_ada name=Ada]"),
+        "{text}"
+    );
     // The bot's own mention is gone; Bo's is kept in the form the agent can send back.
     assert!(text.contains(r#"<at user_id="ou_bo">Bo</at>"#), "{text}");
     assert!(!text.contains("@_user"), "{text}");

@@ -72,6 +72,8 @@ async fn with_a_gateway_running_it_shows_connected_and_probes_the_bot() {
     assert!(text.contains("gateway: connected"), "{text}");
     assert!(!text.contains("not running"), "{text}");
     assert!(text.contains("probe: ok, bot \"E2E Bot\" (ou_"), "{text}");
+    assert!(text.contains("contact scope: granted"), "{text}");
+    assert!(text.contains("connections alive"), "{text}");
 
     let out = env.run(&["channels", "status", "--probe", "--json"]).await;
     let v: Value = serde_json::from_str(out.ok()).unwrap_or_else(|e| panic!("{e}: {out:?}"));
@@ -80,6 +82,24 @@ async fn with_a_gateway_running_it_shows_connected_and_probes_the_bot() {
     assert_eq!(a["gateway"]["state"], "connected", "{v:#}");
     assert_eq!(a["probe"]["ok"], true, "{v:#}");
     assert_eq!(a["probe"]["botName"], "E2E Bot", "{v:#}");
+    assert_eq!(a["probe"]["contactScope"], true, "{v:#}");
+
+    // Without the contact scope the probe says what to grant.
+    sim.state()
+        .set_scopes(
+            APP,
+            lark_sim::ScopeChange {
+                contact: Some(false),
+                user_base: None,
+            },
+        )
+        .unwrap();
+    let out = env.run(&["channels", "status", "--probe"]).await;
+    let text = out.ok();
+    assert!(
+        text.contains("contact scope: missing") && text.contains("contact:user.base:readonly"),
+        "{text}"
+    );
     gw.stop().await;
 }
 
