@@ -209,5 +209,5 @@ spelled_enum!(
 );
 spelled_enum!(
     /// Which agent answers.
-    Provider { Echo = "echo", Command = "command", Anthropic = "anthropic", OpenAi = "openai" } default Echo
+    Provider { Echo = "echo", Command = "command", Anthropic = "anthropic", OpenAi = "openai" } default Anthropic
 );

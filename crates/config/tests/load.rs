@@ -32,7 +32,7 @@ fn empty_config_has_defaults_and_a_default_account() {
     assert_eq!(a.max_event_age, Duration::from_secs(30 * 60));
     assert_eq!(a.media_max_bytes, 30 * 1024 * 1024);
     assert!(a.allow_from.is_empty() && a.groups.is_empty());
-    assert_eq!(config.agent.provider, Provider::Echo);
+    assert_eq!(config.agent.provider, Provider::Anthropic);
     assert_eq!(config.agent.timeout, Duration::from_secs(120));
     assert_eq!(config.gateway.port, 18789);
     assert_eq!(config.gateway.bind, "127.0.0.1");

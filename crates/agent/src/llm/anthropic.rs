@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::http::{client, post_stream};
@@ -231,7 +230,7 @@ impl Decoder {
         }
     }
 
-    fn event(&mut self, ev: &SseEvent) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn on_event(&mut self, ev: &SseEvent) -> Result<Vec<ProviderEvent>, ProviderError> {
         let v: Value = serde_json::from_str(&ev.data)
             .map_err(|e| protocol(format!("an event is not JSON ({e})")))?;
         let kind = v
@@ -340,40 +339,26 @@ pub(crate) fn tool_call(id: String, name: String, json: &str) -> ProviderEvent {
     }
 }
 
+impl super::sse::Decode for Decoder {
+    fn event(&mut self, ev: &SseEvent) -> Result<Vec<ProviderEvent>, ProviderError> {
+        self.on_event(ev)
+    }
+
+    fn is_done(&self) -> bool {
+        self.done
+    }
+
+    fn closed(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+        self.done = true;
+        Err(ProviderError::Dropped {
+            provider: NAME,
+            message: "no message_stop event".into(),
+        })
+    }
+}
+
 fn decode(
-    sse: futures::stream::BoxStream<'static, Result<SseEvent, ProviderError>>,
+    sse: futures::stream::BoxStream<'static, Result<super::sse::SseEvent, ProviderError>>,
 ) -> EventStream {
-    let state = (sse, Decoder::default(), std::collections::VecDeque::new());
-    futures::stream::unfold(state, |(mut sse, mut dec, mut queue)| async move {
-        loop {
-            if let Some(ev) = queue.pop_front() {
-                return Some((Ok(ev), (sse, dec, queue)));
-            }
-            if dec.done {
-                return None;
-            }
-            match sse.next().await {
-                Some(Ok(ev)) => match dec.event(&ev) {
-                    Ok(evs) => queue.extend(evs),
-                    Err(e) => {
-                        dec.done = true;
-                        return Some((Err(e), (sse, dec, queue)));
-                    }
-                },
-                Some(Err(e)) => {
-                    dec.done = true;
-                    return Some((Err(e), (sse, dec, queue)));
-                }
-                None => {
-                    dec.done = true;
-                    let e = ProviderError::Dropped {
-                        provider: NAME,
-                        message: "no message_stop event".into(),
-                    };
-                    return Some((Err(e), (sse, dec, queue)));
-                }
-            }
-        }
-    })
-    .boxed()
+    super::sse::decode_stream(sse, Decoder::default())
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::anthropic::tool_call;
@@ -248,7 +247,7 @@ impl Decoder {
         out
     }
 
-    fn event(&mut self, ev: &SseEvent) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn on_event(&mut self, ev: &SseEvent) -> Result<Vec<ProviderEvent>, ProviderError> {
         let data = ev.data.trim();
         if data == "[DONE]" {
             return Ok(self.end());
@@ -317,43 +316,31 @@ impl Decoder {
     }
 }
 
-fn decode(
-    sse: futures::stream::BoxStream<'static, Result<SseEvent, ProviderError>>,
-) -> EventStream {
-    let state = (sse, Decoder::default(), std::collections::VecDeque::new());
-    futures::stream::unfold(state, |(mut sse, mut dec, mut queue)| async move {
-        loop {
-            if let Some(ev) = queue.pop_front() {
-                return Some((Ok(ev), (sse, dec, queue)));
-            }
-            if dec.done {
-                return None;
-            }
-            match sse.next().await {
-                Some(Ok(ev)) => match dec.event(&ev) {
-                    Ok(evs) => queue.extend(evs),
-                    Err(e) => {
-                        dec.done = true;
-                        return Some((Err(e), (sse, dec, queue)));
-                    }
-                },
-                Some(Err(e)) => {
-                    dec.done = true;
-                    return Some((Err(e), (sse, dec, queue)));
-                }
-                // Some servers close without [DONE] after the last chunk; a finish_reason
-                // says the answer is whole. Without one, the stream was cut.
-                None if dec.finish.is_some() => queue.extend(dec.end()),
-                None => {
-                    dec.done = true;
-                    let e = ProviderError::Dropped {
-                        provider: NAME,
-                        message: "no [DONE] and no finish_reason".into(),
-                    };
-                    return Some((Err(e), (sse, dec, queue)));
-                }
-            }
+impl super::sse::Decode for Decoder {
+    fn event(&mut self, ev: &SseEvent) -> Result<Vec<ProviderEvent>, ProviderError> {
+        self.on_event(ev)
+    }
+
+    fn is_done(&self) -> bool {
+        self.done
+    }
+
+    // Some servers close without [DONE] after the last chunk; a finish_reason says the answer
+    // is whole. Without one, the stream was cut.
+    fn closed(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+        if self.finish.is_some() {
+            return Ok(self.end());
         }
-    })
-    .boxed()
+        self.done = true;
+        Err(ProviderError::Dropped {
+            provider: NAME,
+            message: "no [DONE] and no finish_reason".into(),
+        })
+    }
+}
+
+fn decode(
+    sse: futures::stream::BoxStream<'static, Result<super::sse::SseEvent, ProviderError>>,
+) -> EventStream {
+    super::sse::decode_stream(sse, Decoder::default())
 }

@@ -48,6 +48,15 @@ pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
     }
     let mut config = super::load(paths)?;
     let sim = if args.sim {
+        // Without a tenant there is usually no model key either: the sim answers with the echo
+        // agent unless the file names a provider.
+        let named = openclaw_config::edit::get(&paths.config_file, "agent.provider")
+            .ok()
+            .flatten()
+            .is_some();
+        if !named {
+            config.agent.provider = openclaw_config::Provider::Echo;
+        }
         Some(sim::start(&mut config).await?)
     } else {
         None

@@ -44,6 +44,12 @@ pub fn config(sim_url: &str, lark_extra: &str, top_extra: &str) -> String {
     } else {
         format!("gateway: {{ port: {} }},", free_port())
     };
+    // The default agent is an LLM; these tests talk to the echo agent unless they say otherwise.
+    let gateway = if top_extra.contains("agent") {
+        gateway
+    } else {
+        format!("{gateway} agent: {{ provider: \"echo\" }},")
+    };
     format!(
         "{{\n  channels: {{ lark: {{ appId: \"{APP}\", appSecret: \"{SECRET}\", domain: \"{sim_url}\", {lark_extra} }} }},\n  {gateway} {top_extra}\n}}\n"
     )
