@@ -77,6 +77,8 @@ pub struct AccountRt {
     pub(crate) last_event_ms: AtomicI64,
     pub(crate) typing: Breaker,
     pub(crate) verifier: Option<WebhookVerifier>,
+    /// Recently seen messages, to catch one message pushed under two ids.
+    pub(crate) twins: crate::twins::Twins,
     /// Sender names from the contact API, cached.
     pub(crate) names: Arc<crate::names::Names>,
 }
@@ -102,6 +104,7 @@ impl AccountRt {
             NAME_CACHE_CAPACITY,
         ));
         Ok(AccountRt {
+            twins: crate::twins::Twins::default(),
             names,
             app_id: client.app_id().to_string(),
             client,

@@ -74,6 +74,10 @@ pub async fn accept(
         } else {
             EventStatus::Received
         };
+        if let Some(first) = account.twins.earlier(m) {
+            tracing::warn!(target: "lark", "[{acct}] suppressed message {}: same sender, chat, creation time and content as {first} (the platform pushed it twice under two ids)", m.message_id);
+            event.status = EventStatus::Ignored;
+        }
     }
     if event.event_id.is_empty() {
         // No id to deduplicate on: fall back to the message id, or drop it.

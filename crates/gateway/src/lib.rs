@@ -19,5 +19,6 @@ pub mod runtime;
 pub mod server;
 pub mod status;
 pub mod store;
+mod twins;
 
 pub use runtime::{Options, Running, StartError, start};

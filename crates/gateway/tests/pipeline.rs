@@ -455,3 +455,31 @@ async fn a_failed_download_is_told_to_the_agent() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn one_message_pushed_under_two_ids_is_answered_once_but_a_real_repeat_is_answered() {
+    let h = start(r#"dmPolicy: "open""#, ECHO).await;
+    h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
+    let first = h.say("oc_dm", "ou_ada", "same words", false);
+    assert_eq!(h.wait_replies("oc_dm", &first.message_id, 1).await.len(), 1);
+    // The same message again under a new message id and a new event id.
+    let mut twin = h
+        .sim
+        .state()
+        .deliveries(APP)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.event_id == first.event_id)
+        .unwrap()
+        .body;
+    twin["header"]["event_id"] = json!("twin-event-1");
+    twin["event"]["message"]["message_id"] = json!("om_twin_b");
+    h.sim.state().inject_raw(APP, twin).unwrap();
+    let e = h.wait_closed("twin-event-1").await;
+    assert_eq!(e.status, EventStatus::Ignored);
+    // The same words sent again (a new message, a new time) are answered.
+    let again = h.say("oc_dm", "ou_ada", "same words", false);
+    assert_eq!(h.wait_replies("oc_dm", &again.message_id, 1).await.len(), 1);
+    assert!(h.replies_to("oc_dm", "om_twin_b").is_empty());
+    assert_eq!(h.replies_to("oc_dm", &first.message_id).len(), 1);
+}
