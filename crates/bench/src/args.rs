@@ -58,4 +58,20 @@ pub struct Args {
     /// Keep each run's temp dir (config, logs) and print where it is.
     #[arg(long)]
     pub keep: bool,
+    /// The soak instead (`scripts/soak`): faults, a SIGKILL and restart, and what was lost; see
+    /// soak.rs. Uses --messages, --chats, --reply-timeout, --settle-ms and the flags below.
+    #[arg(long)]
+    pub soak: bool,
+    /// Soak: forced socket drops over the run.
+    #[arg(long, default_value_t = 100)]
+    pub drops: usize,
+    /// Soak: messages injected per second.
+    #[arg(long, default_value_t = 500.0)]
+    pub rate: f64,
+    /// Soak: a PostgreSQL URL; when given, a second run with --replicas gateways on it.
+    #[arg(long)]
+    pub db_url: Option<String>,
+    /// Soak: gateway replicas of the PostgreSQL run.
+    #[arg(long, default_value_t = 3)]
+    pub replicas: usize,
 }

@@ -37,6 +37,7 @@ mod paths;
 mod report;
 mod rss;
 mod sim;
+mod soak;
 
 use anyhow::Result;
 use clap::Parser;
@@ -62,6 +63,10 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: &Args) -> Result<()> {
+    if args.soak {
+        let bins = paths::Binaries::locate(Some(Target::Gateway))?;
+        return soak::run(&bins, args).await;
+    }
     let bins = paths::Binaries::locate(args.only)?;
     println!(
         "openclaw-bench: {} messages over {} chats, {} control calls in flight",

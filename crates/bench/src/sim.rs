@@ -23,9 +23,15 @@ impl Sim {
     /// Starts `lark-sim --addr 127.0.0.1:0` (rate limits off) and waits for its address line.
     /// Its stderr goes to `log`.
     pub async fn start(bin: &Path, log: &Path) -> Result<Sim> {
+        Sim::start_with(bin, log, &[]).await
+    }
+
+    /// Like [`Sim::start`], with more command-line flags (the soak's timings).
+    pub async fn start_with(bin: &Path, log: &Path, extra: &[&str]) -> Result<Sim> {
         let stderr = std::fs::File::create(log)?;
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0"])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -121,6 +127,36 @@ impl Sim {
     /// Every event delivered to the app, with its attempts.
     pub async fn deliveries(&self, app: &str) -> Result<Vec<Value>> {
         items(self.get(&format!("/_sim/apps/{app}/deliveries")).await?)
+    }
+
+    /// Drops one of the app's long connections, like a network cut.
+    pub async fn drop_connection(&self, app: &str) -> Result<()> {
+        self.post(
+            &format!("/_sim/apps/{app}/faults/drop_connection"),
+            json!({}),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Answers the next `n` API calls whose path contains `path` with `status` and `code`.
+    pub async fn fail_next(&self, path: &str, n: u32, status: u16, code: i64) -> Result<()> {
+        self.post(
+            "/_sim/faults/fail_next",
+            json!({"path": path, "n": n, "status": status, "code": code}),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Ignores the app's ACKs (every event is delivered again after the ACK timeout), or not.
+    pub async fn withhold_acks(&self, app: &str, withhold: bool) -> Result<()> {
+        self.post(
+            &format!("/_sim/apps/{app}/faults/acks"),
+            json!({"withhold": withhold}),
+        )
+        .await
+        .map(drop)
     }
 
     /// Every platform API call made for the app: `{at_ms, method, path, status, code}`.

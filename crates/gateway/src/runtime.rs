@@ -13,7 +13,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::account::AccountRt;
 use crate::metrics::Metrics;
-use crate::store::{SqliteStore, Store, now_ms};
+use crate::store::{Replica, Store, now_ms};
 
 /// Turns running at once across all chats (each chat runs one at a time).
 const TURN_SLOTS: usize = 64;
@@ -30,6 +30,8 @@ pub struct Ctx {
     pub accounts: Vec<Arc<AccountRt>>,
     pub state_dir: PathBuf,
     pub verbose: bool,
+    /// This process, as its heartbeat row and its chat leases name it.
+    pub replica: Replica,
     pub(crate) turn_slots: Semaphore,
     pub(crate) tasks: TaskTracker,
     stop: watch::Receiver<bool>,
@@ -120,7 +122,18 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
             "no Lark account is enabled: set channels.lark.appId and channels.lark.appSecret (or LARK_APP_ID and LARK_APP_SECRET), and channels.lark.enabled true".into(),
         ));
     }
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&opts.state_dir.join("openclaw.db"))?);
+    let store = crate::store::open(config.store.url.as_deref(), &opts.state_dir).await?;
+    let replica = Replica {
+        id: uuid::Uuid::new_v4().to_string(),
+        host: std::env::var("HOSTNAME").unwrap_or_default(),
+        pid: std::process::id(),
+        started_at_ms: now_ms(),
+    };
+    if store.shared() {
+        // Counted among the replicas alive before it takes any event.
+        store.heartbeat(&replica).await?;
+        tracing::info!(target: "gateway", "store: {store:?}, shared with other replicas (this one is {})", replica.id);
+    }
     let agent = agent_from(
         &config.agent,
         &AgentDeps {
@@ -138,6 +151,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         accounts,
         state_dir: opts.state_dir.clone(),
         verbose: opts.verbose,
+        replica,
         turn_slots: Semaphore::new(TURN_SLOTS),
         tasks: TaskTracker::new(),
         stop: stop_rx.clone(),
@@ -190,6 +204,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         }
         replay(&ctx, account).await;
     }
+    crate::inbound::lease::spawn_replica_tasks(&ctx, &intake, stop_rx.clone());
     spawn_pruner(&ctx, &intake, stop_rx);
     Ok(Running {
         ctx,

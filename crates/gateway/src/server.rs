@@ -64,9 +64,10 @@ async fn status(State(ctx): State<Arc<Ctx>>) -> Response {
     for a in &ctx.accounts {
         accounts.push(crate::status::account_status(&ctx, a).await);
     }
+    let store = crate::status::store_status(&ctx).await;
     json_response(
         StatusCode::OK,
-        json!({ "running": true, "accounts": accounts }).to_string(),
+        json!({ "running": true, "accounts": accounts, "store": store }).to_string(),
     )
 }
 

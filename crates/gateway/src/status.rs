@@ -116,3 +116,27 @@ pub(crate) async fn account_status(ctx: &Ctx, a: &AccountRt) -> AccountStatus {
     }
     s
 }
+
+/// The store as `GET /status` reports it (`store` beside `accounts`).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreStatus {
+    /// `sqlite` or `postgres`.
+    pub kind: String,
+    /// Replicas whose heartbeat is recent (a shared store only); `None` when unknown.
+    pub replicas_alive: Option<u64>,
+}
+
+pub async fn store_status(ctx: &Ctx) -> StoreStatus {
+    if !ctx.store.shared() {
+        return StoreStatus {
+            kind: "sqlite".into(),
+            replicas_alive: None,
+        };
+    }
+    let window = crate::inbound::lease::ALIVE_WINDOW.as_millis() as i64;
+    StoreStatus {
+        kind: "postgres".into(),
+        replicas_alive: ctx.store.replicas_alive(window).await.ok().flatten(),
+    }
+}

@@ -133,7 +133,11 @@ async fn main() {
         let _ = writeln!(out, "lark-sim certificate: {}", path.display());
     }
     // After the lines clients parse: the chat page, for a person.
-    let _ = writeln!(out, "Open {}/ to chat with the bots as their users", sim.base_url());
+    let _ = writeln!(
+        out,
+        "Open {}/ to chat with the bots as their users",
+        sim.base_url()
+    );
     let _ = out.flush();
     let _ = tokio::signal::ctrl_c().await;
 }

@@ -118,6 +118,56 @@ impl SseParser {
     }
 }
 
+/// A provider's reading of its SSE events into provider events.
+pub(crate) trait Decode: Send + 'static {
+    fn event(
+        &mut self,
+        ev: &SseEvent,
+    ) -> Result<Vec<super::provider::ProviderEvent>, super::provider::ProviderError>;
+    /// The answer is complete: nothing more is read.
+    fn is_done(&self) -> bool;
+    /// The server closed the stream before the decoder was done: the events that complete the
+    /// answer, or why it was cut.
+    fn closed(
+        &mut self,
+    ) -> Result<Vec<super::provider::ProviderEvent>, super::provider::ProviderError>;
+}
+
+/// Turns a stream of SSE events into provider events with `dec`; the first error ends it.
+pub(crate) fn decode_stream<D: Decode>(
+    sse: futures::stream::BoxStream<'static, Result<SseEvent, super::provider::ProviderError>>,
+    dec: D,
+) -> super::provider::EventStream {
+    use futures::StreamExt;
+    let state = (sse, dec, std::collections::VecDeque::new(), false);
+    futures::stream::unfold(
+        state,
+        |(mut sse, mut dec, mut queue, mut failed)| async move {
+            loop {
+                if let Some(ev) = queue.pop_front() {
+                    return Some((Ok(ev), (sse, dec, queue, failed)));
+                }
+                if failed || dec.is_done() {
+                    return None;
+                }
+                let step = match sse.next().await {
+                    Some(Ok(ev)) => dec.event(&ev),
+                    Some(Err(e)) => Err(e),
+                    None => dec.closed(),
+                };
+                match step {
+                    Ok(evs) => queue.extend(evs),
+                    Err(e) => {
+                        failed = true;
+                        return Some((Err(e), (sse, dec, queue, failed)));
+                    }
+                }
+            }
+        },
+    )
+    .boxed()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,54 +224,4 @@ mod tests {
             }]
         );
     }
-}
-
-/// A provider's reading of its SSE events into provider events.
-pub(crate) trait Decode: Send + 'static {
-    fn event(
-        &mut self,
-        ev: &SseEvent,
-    ) -> Result<Vec<super::provider::ProviderEvent>, super::provider::ProviderError>;
-    /// The answer is complete: nothing more is read.
-    fn is_done(&self) -> bool;
-    /// The server closed the stream before the decoder was done: the events that complete the
-    /// answer, or why it was cut.
-    fn closed(
-        &mut self,
-    ) -> Result<Vec<super::provider::ProviderEvent>, super::provider::ProviderError>;
-}
-
-/// Turns a stream of SSE events into provider events with `dec`; the first error ends it.
-pub(crate) fn decode_stream<D: Decode>(
-    sse: futures::stream::BoxStream<'static, Result<SseEvent, super::provider::ProviderError>>,
-    dec: D,
-) -> super::provider::EventStream {
-    use futures::StreamExt;
-    let state = (sse, dec, std::collections::VecDeque::new(), false);
-    futures::stream::unfold(
-        state,
-        |(mut sse, mut dec, mut queue, mut failed)| async move {
-            loop {
-                if let Some(ev) = queue.pop_front() {
-                    return Some((Ok(ev), (sse, dec, queue, failed)));
-                }
-                if failed || dec.is_done() {
-                    return None;
-                }
-                let step = match sse.next().await {
-                    Some(Ok(ev)) => dec.event(&ev),
-                    Some(Err(e)) => Err(e),
-                    None => dec.closed(),
-                };
-                match step {
-                    Ok(evs) => queue.extend(evs),
-                    Err(e) => {
-                        failed = true;
-                        return Some((Err(e), (sse, dec, queue, failed)));
-                    }
-                }
-            }
-        },
-    )
-    .boxed()
 }

@@ -6,6 +6,7 @@
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
 
+pub mod lease;
 mod media;
 pub mod policy;
 mod reply;
@@ -38,6 +39,8 @@ pub fn wake(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, chat: &str) {
 
 async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
     let acct = account.id().to_owned();
+    // Held while this replica drains the chat (a shared store only; see lease.rs).
+    let mut lease = None;
     loop {
         if ctx.stopping() {
             break;
@@ -63,6 +66,17 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
                 }
             }
         };
+        match lease::hold(&ctx, &acct, &chat, &mut lease).await {
+            lease::Hold::Kept if lease::settle(&ctx, &account, &event).await => continue,
+            lease::Hold::Kept => {}
+            lease::Hold::Fresh => continue,
+            // Another replica drains the chat: look again shortly, until nothing is open here,
+            // so an event claimed here after its last look is not stranded.
+            lease::Hold::Busy => {
+                ctx.sleep_unless_stopping(lease::BUSY_WAIT).await;
+                continue;
+            }
+        }
         let Ok(_permit) = ctx.turn_slots.acquire().await else {
             break;
         };

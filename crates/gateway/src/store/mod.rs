@@ -7,12 +7,16 @@
 //! the oldest open event of its chat from here, so a restart replays exactly what was recorded
 //! and not answered, and memory holds nothing but wake-ups.
 
+mod open;
+mod postgres;
 mod sqlite;
 
 use std::fmt;
 
 use async_trait::async_trait;
 
+pub use open::{DATABASE_URL_ENV, database_url, open};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Where an inbound event is in its life. Terminal states are never left.
@@ -304,6 +308,61 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         approve: bool,
         now_ms: i64,
     ) -> Result<Option<Pairing>>;
+
+    // Several replicas on one database. The defaults are a store only one process uses
+    // (SQLite): every lease is granted and there is nothing to sweep or count.
+
+    /// Whether several gateway replicas may share this store (chats then need leases).
+    fn shared(&self) -> bool {
+        false
+    }
+
+    /// Takes, or renews, `holder`'s lease on a chat's queue for `ttl_ms` (database clock);
+    /// `false` while another holder's lease is unexpired.
+    async fn lease_chat(
+        &self,
+        account: &str,
+        chat_key: &str,
+        holder: &str,
+        ttl_ms: i64,
+    ) -> Result<bool> {
+        let _ = (account, chat_key, holder, ttl_ms);
+        Ok(true)
+    }
+
+    /// Gives a lease back (when the chat has nothing open, or at shutdown).
+    async fn release_chat(&self, account: &str, chat_key: &str, holder: &str) -> Result<()> {
+        let _ = (account, chat_key, holder);
+        Ok(())
+    }
+
+    /// Chats with open events received at least `grace_ms` ago whose lease is absent or
+    /// expired: a replica died or stopped mid-queue, and a live one must take them over.
+    async fn orphan_chats(&self, account: &str, grace_ms: i64) -> Result<Vec<String>> {
+        let _ = (account, grace_ms);
+        Ok(Vec::new())
+    }
+
+    /// Says this replica is alive (its row is touched with the database's clock).
+    async fn heartbeat(&self, replica: &Replica) -> Result<()> {
+        let _ = replica;
+        Ok(())
+    }
+
+    /// Replicas seen within `window_ms`; `None` for a store only one process uses.
+    async fn replicas_alive(&self, window_ms: i64) -> Result<Option<u64>> {
+        let _ = window_ms;
+        Ok(None)
+    }
+}
+
+/// A running gateway process, as its heartbeat row names it.
+#[derive(Debug, Clone)]
+pub struct Replica {
+    pub id: String,
+    pub host: String,
+    pub pid: u32,
+    pub started_at_ms: i64,
 }
 
 /// Milliseconds since the epoch.

@@ -260,7 +260,8 @@ impl Store for SqliteStore {
             c.row(
                 &format!(
                     "SELECT {EVENT_COLUMNS} FROM events WHERE account = ?1 AND chat_key = ?2 \
-                     AND status IN ('received', 'admitted', 'answered') ORDER BY seq LIMIT 1"
+                     AND status IN ('received', 'admitted', 'answered') \
+                     ORDER BY COALESCE(created_at_ms, received_at_ms), seq LIMIT 1"
                 ),
                 params![account, chat_key],
                 event_row,

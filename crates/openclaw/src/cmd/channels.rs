@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use openclaw_config::{Mode, Paths};
-use openclaw_gateway::status::AccountStatus;
+use openclaw_gateway::status::{AccountStatus, StoreStatus};
 use serde_json::{Value, json};
 
-/// The running gateway's `/status`, if one answers on the configured port.
-async fn running_status(bind: &str, port: u16) -> Option<Vec<AccountStatus>> {
+/// The running gateway's `/status`, if one answers on the configured port: its accounts and
+/// its store (the replicas alive on a shared one).
+async fn running_status(bind: &str, port: u16) -> Option<(Vec<AccountStatus>, StoreStatus)> {
     let host = match bind {
         "0.0.0.0" | "::" | "" => "127.0.0.1",
         h => h,
@@ -32,7 +33,12 @@ async fn running_status(bind: &str, port: u16) -> Option<Vec<AccountStatus>> {
         .json()
         .await
         .ok()?;
-    serde_json::from_value(v.get("accounts")?.clone()).ok()
+    let accounts = serde_json::from_value(v.get("accounts")?.clone()).ok()?;
+    let store = v
+        .get("store")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .unwrap_or_default();
+    Some((accounts, store))
 }
 
 fn ago(ms: Option<i64>) -> String {
@@ -47,7 +53,10 @@ fn ago(ms: Option<i64>) -> String {
 
 pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
     let config = super::load(paths)?;
-    let live = running_status(&config.gateway.bind, config.gateway.port).await;
+    let (live, store) = match running_status(&config.gateway.bind, config.gateway.port).await {
+        Some((accounts, store)) => (Some(accounts), Some(store)),
+        None => (None, None),
+    };
     let mut rows = Vec::new();
     let mut failures = 0;
     for a in &config.lark.accounts {
@@ -88,6 +97,7 @@ pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
             serde_json::to_string_pretty(&json!({
                 "config": paths.config_file.display().to_string(),
                 "gatewayRunning": live.is_some(),
+                "store": store,
                 "accounts": accounts,
             }))?
         );
@@ -155,6 +165,9 @@ pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
                     );
                 }
             }
+        }
+        if let Some(n) = store.as_ref().and_then(|s| s.replicas_alive) {
+            println!("replicas alive: {n} (sharing the PostgreSQL store)");
         }
         if live.is_none() {
             println!(

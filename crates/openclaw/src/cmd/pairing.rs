@@ -1,11 +1,13 @@
 //! `openclaw pairing list|approve|reject lark`: DM pairing requests in the gateway's store
-//! (shared with a running gateway through SQLite's WAL).
+//! (shared with a running gateway through SQLite's WAL, or PostgreSQL).
+
+use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
 use lark::model::ReceiveId;
 use lark::model::content::Content;
 use openclaw_config::Paths;
-use openclaw_gateway::store::{SqliteStore, Store, now_ms};
+use openclaw_gateway::store::{Store, now_ms};
 use serde_json::json;
 
 use crate::PairingCmd;
@@ -17,8 +19,14 @@ fn check_channel(channel: &str) -> Result<()> {
     Ok(())
 }
 
-fn open_store(paths: &Paths) -> Result<SqliteStore> {
-    SqliteStore::open(&paths.state_dir.join("openclaw.db")).map_err(|e| anyhow!("{e}"))
+/// The gateway's store: PostgreSQL when `store.url` (or `OPENCLAW_DATABASE_URL`) says so, else
+/// the SQLite file in the state dir.
+async fn open_store(paths: &Paths) -> Result<Arc<dyn Store>> {
+    // A config that does not load still leaves the SQLite file (and the env URL) usable.
+    let url = super::load(paths).ok().and_then(|c| c.store.url);
+    openclaw_gateway::store::open(url.as_deref(), &paths.state_dir)
+        .await
+        .map_err(|e| anyhow!("{e}"))
 }
 
 pub async fn run(paths: &Paths, cmd: PairingCmd) -> Result<()> {
@@ -28,7 +36,8 @@ pub async fn run(paths: &Paths, cmd: PairingCmd) -> Result<()> {
             json: as_json,
         } => {
             check_channel(&channel)?;
-            let pending = open_store(paths)?
+            let pending = open_store(paths)
+                .await?
                 .pending_pairings(None, now_ms())
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
@@ -59,7 +68,8 @@ pub async fn run(paths: &Paths, cmd: PairingCmd) -> Result<()> {
             notify,
         } => {
             check_channel(&channel)?;
-            let Some(p) = open_store(paths)?
+            let Some(p) = open_store(paths)
+                .await?
                 .decide_pairing(&code, true, now_ms())
                 .await
                 .map_err(|e| anyhow!("{e}"))?
@@ -89,7 +99,8 @@ pub async fn run(paths: &Paths, cmd: PairingCmd) -> Result<()> {
         }
         PairingCmd::Reject { channel, code } => {
             check_channel(&channel)?;
-            let Some(p) = open_store(paths)?
+            let Some(p) = open_store(paths)
+                .await?
                 .decide_pairing(&code, false, now_ms())
                 .await
                 .map_err(|e| anyhow!("{e}"))?

@@ -1,0 +1,217 @@
+//! Chats across replicas: one replica at a time drains a chat's queue, under a lease in the
+//! shared store; a replica that dies stops renewing its leases, and a sweep on every live
+//! replica wakes the chats left with open events and no live lease. Each replica also writes
+//! a heartbeat row, which `/status` counts.
+//!
+//! With a store only one process uses (SQLite) all of this is skipped: every lease is granted
+//! without a query and there is nothing to sweep. What stays is [`settle`] after a dropped
+//! long connection, when one process too may receive a chat's messages out of order.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use tokio_util::task::TaskTracker;
+
+use crate::account::AccountRt;
+use crate::runtime::{Ctx, stopped};
+
+/// How long a lease lasts unrenewed: how soon another replica takes over a dead one's chats.
+pub const TTL: Duration = Duration::from_secs(10);
+/// How often a held lease is renewed (a turn may run far longer than the TTL).
+const RENEW_EVERY: Duration = Duration::from_secs(3);
+/// How long a worker whose chat is held elsewhere waits before it looks again.
+pub(crate) const BUSY_WAIT: Duration = Duration::from_millis(300);
+/// How often each replica beats and sweeps.
+const SWEEP_EVERY: Duration = Duration::from_secs(2);
+/// Open events younger than this are left to the replica that claimed them.
+const SWEEP_GRACE: Duration = Duration::from_secs(3);
+/// A replica is counted alive while its heartbeat is younger than this.
+pub const ALIVE_WINDOW: Duration = Duration::from_secs(10);
+
+/// How long a just-claimed event waits before its turn when its order is in doubt: an earlier
+/// message of the chat may be arriving at the same moment at another replica, or on another
+/// connection re-pushing what a dropped one lost, and it must go first (the queue is in the
+/// platform's create-time order).
+const SETTLE: Duration = Duration::from_millis(200);
+/// After a long connection of the account dropped, for this long, order is in doubt.
+const DISTURBED: Duration = Duration::from_secs(3);
+
+/// Waits until `event` has been recorded for [`SETTLE`] when replicas share the store, or when
+/// one of the account's long connections dropped lately; `true` when it waited (read the queue
+/// again: an earlier message may have arrived meanwhile). Otherwise nothing: one process on
+/// steady connections gets a chat's messages in order, and waits for nothing.
+pub(crate) async fn settle(
+    ctx: &Ctx,
+    account: &AccountRt,
+    event: &crate::store::StoredEvent,
+) -> bool {
+    if !ctx.store.shared() && !disturbed(account) {
+        return false;
+    }
+    let age = crate::store::now_ms() - event.received_at_ms;
+    let wait = SETTLE.as_millis() as i64 - age;
+    if wait <= 0 {
+        return false;
+    }
+    // Bounded: a replica whose clock is ahead never waits more than SETTLE.
+    let wait = Duration::from_millis(wait.min(SETTLE.as_millis() as i64) as u64);
+    ctx.sleep_unless_stopping(wait).await;
+    true
+}
+
+/// Whether a long connection of the account is down, or came back less than [`DISTURBED`] ago.
+fn disturbed(account: &AccountRt) -> bool {
+    account.conn_statuses().iter().any(|c| {
+        c.disconnects > 0
+            && (c.state != lark::ws::ConnState::Connected
+                || c.since.elapsed().unwrap_or_default() < DISTURBED)
+    })
+}
+
+/// This replica's lease on one chat, renewed in the background while it lives and given back
+/// when dropped.
+pub(crate) struct ChatLease {
+    lost: Arc<AtomicBool>,
+    renewer: tokio::task::JoinHandle<()>,
+    release: Option<(Arc<Ctx>, String, String)>,
+}
+
+/// Whether the worker may run its chat's next turn.
+pub(crate) enum Hold {
+    /// Held since before: go on.
+    Kept,
+    /// Just taken: read the queue again (another replica may have moved it on).
+    Fresh,
+    /// Another replica holds it (or the store is unreachable): wait and look again.
+    Busy,
+}
+
+/// Makes sure this replica holds `chat`'s lease, taking it when free or expired.
+pub(crate) async fn hold(
+    ctx: &Arc<Ctx>,
+    account: &str,
+    chat: &str,
+    lease: &mut Option<ChatLease>,
+) -> Hold {
+    if !ctx.store.shared() {
+        return Hold::Kept;
+    }
+    if let Some(l) = lease {
+        if !l.lost.load(Ordering::Acquire) {
+            return Hold::Kept;
+        }
+        *lease = None;
+    }
+    let ttl = TTL.as_millis() as i64;
+    match ctx
+        .store
+        .lease_chat(account, chat, &ctx.replica.id, ttl)
+        .await
+    {
+        Ok(true) => {
+            *lease = Some(ChatLease::start(ctx, account, chat));
+            Hold::Fresh
+        }
+        Ok(false) => Hold::Busy,
+        Err(e) => {
+            tracing::warn!(target: "lark", "[{account}] cannot take the lease of chat {chat}: {e}");
+            Hold::Busy
+        }
+    }
+}
+
+impl ChatLease {
+    fn start(ctx: &Arc<Ctx>, account: &str, chat: &str) -> ChatLease {
+        let lost = Arc::new(AtomicBool::new(false));
+        let (c, a, ch, l) = (
+            ctx.clone(),
+            account.to_owned(),
+            chat.to_owned(),
+            lost.clone(),
+        );
+        let renewer = tokio::spawn(async move {
+            let ttl = TTL.as_millis() as i64;
+            let mut renewed = Instant::now();
+            loop {
+                tokio::time::sleep(RENEW_EVERY).await;
+                match c.store.lease_chat(&a, &ch, &c.replica.id, ttl).await {
+                    Ok(true) => renewed = Instant::now(),
+                    // Expired and taken over (this process stalled): stop after this turn.
+                    Ok(false) => break,
+                    // The database is away: the lease may lapse under us; once it surely has,
+                    // the next turn must take it again first.
+                    Err(_) if renewed.elapsed() + RENEW_EVERY >= TTL => break,
+                    Err(_) => {}
+                }
+            }
+            tracing::warn!(target: "lark", "[{a}] lost the lease of chat {ch}; taking it again before the next turn");
+            l.store(true, Ordering::Release);
+        });
+        ChatLease {
+            lost,
+            renewer,
+            release: Some((ctx.clone(), account.to_owned(), chat.to_owned())),
+        }
+    }
+}
+
+impl Drop for ChatLease {
+    fn drop(&mut self) {
+        self.renewer.abort();
+        if self.lost.load(Ordering::Acquire) {
+            return;
+        }
+        // Given back at once so another replica's waiting worker need not wait for expiry.
+        if let Some((ctx, account, chat)) = self.release.take()
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            rt.spawn(async move {
+                let _ = ctx
+                    .store
+                    .release_chat(&account, &chat, &ctx.replica.id)
+                    .await;
+            });
+        }
+    }
+}
+
+/// With a shared store: this replica's heartbeat, and the sweep that takes over the chats of
+/// replicas that died or stopped with open events, every [`SWEEP_EVERY`] until `stop`.
+pub(crate) fn spawn_replica_tasks(
+    ctx: &Arc<Ctx>,
+    tracker: &TaskTracker,
+    mut stop: watch::Receiver<bool>,
+) {
+    if !ctx.store.shared() {
+        return;
+    }
+    let ctx = ctx.clone();
+    tracker.spawn(async move {
+        let grace = SWEEP_GRACE.as_millis() as i64;
+        let mut failing = false;
+        loop {
+            let beat = ctx.store.heartbeat(&ctx.replica).await;
+            match (&beat, failing) {
+                (Err(e), false) => {
+                    tracing::warn!(target: "gateway", "database unreachable, retrying: {e}")
+                }
+                (Ok(()), true) => tracing::info!(target: "gateway", "database reachable again"),
+                _ => {}
+            }
+            failing = beat.is_err();
+            for account in &ctx.accounts {
+                if let Ok(chats) = ctx.store.orphan_chats(account.id(), grace).await {
+                    for chat in chats {
+                        crate::inbound::wake(&ctx, account, &chat);
+                    }
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(SWEEP_EVERY) => {}
+                _ = stopped(&mut stop) => return,
+            }
+        }
+    });
+}

@@ -1,0 +1,148 @@
+//! The database URL: libpq's parameters for the driver, the pool's own parameters, and the
+//! URL as it may be shown (without its password).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+/// What a URL configures.
+pub(super) struct Options {
+    pub pg: tokio_postgres::Config,
+    pub max_size: usize,
+    /// How long a call waits for a pooled connection, and a connect for the server.
+    pub timeout: Duration,
+}
+
+const DEFAULT_MAX_SIZE: usize = 16;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connect that gets no answer gives up after this, unless the URL says otherwise.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Splits the pool's parameters off the URL and parses the rest as libpq's.
+pub(super) fn parse(url: &str) -> Result<Options, String> {
+    let mut max_size = DEFAULT_MAX_SIZE;
+    let mut timeout = DEFAULT_TIMEOUT;
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, q),
+        None => (url, ""),
+    };
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "pool_max_size" => {
+                max_size =
+                    v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("pool_max_size must be a positive number, not {v:?}")
+                    })?;
+            }
+            "pool_timeout" => {
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                    .ok_or_else(|| format!("pool_timeout must be seconds above 0, not {v:?}"))?;
+                timeout = Duration::from_secs_f64(secs.min(3600.0));
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let rest = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    let mut pg = tokio_postgres::Config::from_str(&rest)
+        .map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
+    if pg.get_connect_timeout().is_none() {
+        pg.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    }
+    if pg.get_application_name().is_none() {
+        pg.application_name("openclaw-gateway");
+    }
+    Ok(Options {
+        pg,
+        max_size,
+        timeout,
+    })
+}
+
+/// The URL with its password replaced, for logs and errors.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // The key=value form: drop any password=... word.
+        return url
+            .split_whitespace()
+            .map(|w| {
+                if w.starts_with("password=") {
+                    "password=<redacted>"
+                } else {
+                    w
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let query = tail
+        .split_once('?')
+        .map(|(path, q)| {
+            let q: Vec<&str> = q
+                .split('&')
+                .map(|p| {
+                    if p.starts_with("password=") {
+                        "password=<redacted>"
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            format!("{path}?{}", q.join("&"))
+        })
+        .unwrap_or_else(|| tail.to_owned());
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map(|(u, _)| u).unwrap_or(user);
+            if authority[..authority.len() - host.len() - 1].contains(':') {
+                format!("{scheme}://{user}:<redacted>@{host}{query}")
+            } else {
+                format!("{scheme}://{user}@{host}{query}")
+            }
+        }
+        None => format!("{scheme}://{authority}{query}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("postgres://app:hunter2@db:5432/oc?sslmode=disable"),
+            "postgres://app:<redacted>@db:5432/oc?sslmode=disable"
+        );
+        assert_eq!(redact("postgres://app@db/oc"), "postgres://app@db/oc");
+        assert_eq!(
+            redact("postgresql://db/oc?user=a&password=x"),
+            "postgresql://db/oc?user=a&password=<redacted>"
+        );
+        assert_eq!(
+            redact("host=db password=x user=a"),
+            "host=db password=<redacted> user=a"
+        );
+    }
+
+    #[test]
+    fn pool_parameters_are_taken_off_the_url() {
+        let o =
+            parse("postgres://a@127.0.0.1:5/db?pool_max_size=4&pool_timeout=2.5&connect_timeout=3")
+                .unwrap();
+        assert_eq!(o.max_size, 4);
+        assert_eq!(o.timeout, Duration::from_millis(2500));
+        assert_eq!(o.pg.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert!(parse("postgres://a@h/db?pool_max_size=0").is_err());
+        assert!(parse("mysql://nope").is_err());
+    }
+}

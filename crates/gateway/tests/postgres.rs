@@ -1,0 +1,387 @@
+//! The store's contract, checked on both backends: every case runs on SQLite and on a fresh
+//! PostgreSQL database (skipped, saying so, when `OPENCLAW_TEST_PG_URL` is unset). Then what
+//! only a shared store does: claims across replicas, chat leases, the sweep, heartbeats, and
+//! the start-up errors.
+
+mod pg;
+
+use std::sync::Arc;
+
+use openclaw_gateway::store::{
+    Claim, EventStatus, NewEvent, PairingAsk, PairingRequest, PostgresStore, Replica, SqliteStore,
+    Store, now_ms,
+};
+
+fn ev(event_id: &str, message_id: Option<&str>, chat: &str) -> NewEvent {
+    NewEvent {
+        account: "default".into(),
+        event_id: event_id.into(),
+        message_id: message_id.map(str::to_owned),
+        event_type: "im.message.receive_v1".into(),
+        chat_key: Some(chat.into()),
+        payload: "{}".into(),
+        received_at_ms: now_ms(),
+        created_at_ms: None,
+        status: EventStatus::Received,
+    }
+}
+
+fn ask(open_id: &str, now_ms: i64) -> PairingAsk {
+    PairingAsk {
+        account: "default".into(),
+        open_id: open_id.into(),
+        chat_id: Some("oc_dm".into()),
+        name: None,
+        now_ms,
+        ttl_ms: 3_600_000,
+        max_pending: 3,
+    }
+}
+
+/// Defines `<name>_sqlite` and `<name>_postgres`, running `$body(store)` on each backend.
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                let s: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+                ($body)(s).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let Some(url) = pg::fresh_db(concat!(stringify!($name), "::postgres")).await else {
+                    return;
+                };
+                let s: Arc<dyn Store> = Arc::new(PostgresStore::connect(&url).await.unwrap());
+                ($body)(s).await;
+            }
+        }
+    };
+}
+
+both!(claims_are_new_once_per_event_and_per_message, |s: Arc<
+    dyn Store,
+>| async move {
+    assert_eq!(
+        s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap(),
+        Claim::New
+    );
+    assert_eq!(
+        s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap(),
+        Claim::DuplicateEvent
+    );
+    assert_eq!(
+        s.claim(ev("e2", Some("om_1"), "oc_a")).await.unwrap(),
+        Claim::DuplicateMessage
+    );
+    let mut other = ev("e1", Some("om_1"), "oc_a");
+    other.account = "prod".into();
+    assert_eq!(s.claim(other).await.unwrap(), Claim::New);
+});
+
+both!(concurrent_claims_give_exactly_one_new, |s: Arc<
+    dyn Store,
+>| async move {
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.claim(ev("same", Some("om_same"), "oc_a")).await.unwrap()
+        }));
+    }
+    let mut new = 0;
+    for t in tasks {
+        new += usize::from(t.await.unwrap() == Claim::New);
+    }
+    assert_eq!(new, 1);
+});
+
+both!(the_queue_gives_the_oldest_open_event, |s: Arc<
+    dyn Store,
+>| async move {
+    for (i, chat) in ["oc_a", "oc_b", "oc_a"].iter().enumerate() {
+        s.claim(ev(&format!("e{i}"), Some(&format!("om_{i}")), chat))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        s.open_chats("default", 0).await.unwrap(),
+        vec!["oc_a", "oc_b"]
+    );
+    assert_eq!(
+        s.next_open("default", "oc_a")
+            .await
+            .unwrap()
+            .unwrap()
+            .event_id,
+        "e0"
+    );
+    s.set_status("default", "e0", EventStatus::Refused, Some("dm disabled"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.next_open("default", "oc_a")
+            .await
+            .unwrap()
+            .unwrap()
+            .event_id,
+        "e2"
+    );
+    assert_eq!(s.depth("default").await.unwrap().open, 2);
+    let refused = s.event("default", "e0").await.unwrap().unwrap();
+    assert_eq!(refused.status, EventStatus::Refused);
+    assert_eq!(refused.reason.as_deref(), Some("dm disabled"));
+});
+
+both!(the_outbox_keeps_parts_sent_ids_and_the_card, |s: Arc<
+    dyn Store,
+>| async move {
+    s.claim(ev("e1", Some("om_1"), "oc_a")).await.unwrap();
+    s.record_reply("default", "e1", r#"["a","b"]"#)
+        .await
+        .unwrap();
+    s.record_sent_part("default", "e1", "om_r0", false)
+        .await
+        .unwrap();
+    let e = s.event("default", "e1").await.unwrap().unwrap();
+    assert_eq!(e.status, EventStatus::Answered);
+    assert_eq!(e.parts.as_deref(), Some(r#"["a","b"]"#));
+    assert_eq!(e.sent_ids, vec!["om_r0"]);
+    s.record_sent_part("default", "e1", "om_r1", true)
+        .await
+        .unwrap();
+    s.set_typing("default", "e1", Some("r_1")).await.unwrap();
+    s.set_card("default", "e1", "card_1", 40).await.unwrap();
+    let e = s.event("default", "e1").await.unwrap().unwrap();
+    assert_eq!(e.status, EventStatus::Sent);
+    assert_eq!(e.sent_ids, vec!["om_r0", "om_r1"]);
+    assert_eq!(e.typing_reaction.as_deref(), Some("r_1"));
+    assert_eq!((e.card_id.as_deref(), e.card_seq), (Some("card_1"), 40));
+    assert_eq!(s.bump_attempts("default", "e1").await.unwrap(), 1);
+    assert_eq!(s.bump_attempts("default", "e1").await.unwrap(), 2);
+});
+
+both!(pairing_codes_pending_cap_and_decisions, |s: Arc<
+    dyn Store,
+>| async move {
+    let now = 1_000_000;
+    let mut codes = Vec::new();
+    for u in ["ou_1", "ou_2", "ou_3"] {
+        match s.request_pairing(ask(u, now)).await.unwrap() {
+            PairingRequest::Created(p) => codes.push(p.code),
+            other => panic!("expected a new code, got {other:?}"),
+        }
+    }
+    assert!(codes.iter().all(|c| c.len() == 8));
+    assert!(matches!(
+        s.request_pairing(ask("ou_1", now + 5)).await.unwrap(),
+        PairingRequest::Pending(p) if p.code == codes[0]
+    ));
+    assert_eq!(
+        s.request_pairing(ask("ou_4", now)).await.unwrap(),
+        PairingRequest::TooMany
+    );
+    let approved = s
+        .decide_pairing(&codes[1].to_lowercase(), true, now + 10)
+        .await
+        .unwrap();
+    assert_eq!(approved.unwrap().open_id, "ou_2");
+    assert!(
+        s.decide_pairing(&codes[1], true, now + 11)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(s.is_approved("default", "ou_2").await.unwrap());
+    assert!(!s.is_approved("default", "ou_1").await.unwrap());
+    assert_eq!(s.pending_pairings(None, now + 20).await.unwrap().len(), 2);
+    assert_eq!(
+        s.pending_pairings(Some("prod"), now + 20)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    assert!(
+        s.pending_pairings(None, now + 3_600_001)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.request_pairing(ask("ou_2", now)).await.unwrap(),
+        PairingRequest::Approved
+    );
+});
+
+both!(sessions_are_saved_replaced_and_deleted, |s: Arc<
+    dyn Store,
+>| async move {
+    let key = "lark:default:dm:ou_1";
+    assert_eq!(s.load_session(key).await.unwrap(), None);
+    s.save_session(key, r#"{"v":1}"#).await.unwrap();
+    s.save_session(key, r#"{"v":2}"#).await.unwrap();
+    assert_eq!(
+        s.load_session(key).await.unwrap().as_deref(),
+        Some(r#"{"v":2}"#)
+    );
+    s.delete_session(key).await.unwrap();
+    assert_eq!(s.load_session(key).await.unwrap(), None);
+});
+
+both!(
+    prune_drops_old_closed_events_only,
+    |s: Arc<dyn Store>| async move {
+        let mut old = ev("old", Some("om_old"), "oc_a");
+        old.received_at_ms = 10;
+        s.claim(old).await.unwrap();
+        let mut open = ev("open", Some("om_open"), "oc_a");
+        open.received_at_ms = 10;
+        s.claim(open).await.unwrap();
+        s.set_status("default", "old", EventStatus::Sent, None)
+            .await
+            .unwrap();
+        assert_eq!(s.prune(1_000).await.unwrap(), 1);
+        assert!(s.event("default", "old").await.unwrap().is_none());
+        assert!(s.event("default", "open").await.unwrap().is_some());
+    }
+);
+
+/// Two stores on one database: two replicas.
+async fn two_replicas(test: &str) -> Option<(PostgresStore, PostgresStore)> {
+    let url = pg::fresh_db(test).await?;
+    let a = PostgresStore::connect(&url).await.unwrap();
+    let b = PostgresStore::connect(&url).await.unwrap();
+    Some((a, b))
+}
+
+#[tokio::test]
+async fn replicas_claiming_one_event_answer_it_once() {
+    let Some((a, b)) = two_replicas("replicas_claiming_one_event_answer_it_once").await else {
+        return;
+    };
+    for i in 0..50 {
+        let (x, y) = tokio::join!(
+            a.claim(ev(&format!("e{i}"), Some(&format!("om_{i}")), "oc_a")),
+            // The same message re-pushed under another event id, to the other replica.
+            b.claim(ev(&format!("e{i}b"), Some(&format!("om_{i}")), "oc_a")),
+        );
+        let news = [x.unwrap(), y.unwrap()]
+            .iter()
+            .filter(|c| **c == Claim::New)
+            .count();
+        assert_eq!(news, 1, "message {i} claimed {news} times");
+    }
+}
+
+#[tokio::test]
+async fn a_chat_lease_is_held_by_one_replica_renewed_released_and_taken_after_expiry() {
+    let Some((a, b)) = two_replicas("chat_lease").await else {
+        return;
+    };
+    assert!(a.shared());
+    assert!(a.lease_chat("default", "oc_a", "ra", 60_000).await.unwrap());
+    assert!(!b.lease_chat("default", "oc_a", "rb", 60_000).await.unwrap());
+    // Renewing one's own lease works; other chats are free.
+    assert!(a.lease_chat("default", "oc_a", "ra", 60_000).await.unwrap());
+    assert!(b.lease_chat("default", "oc_b", "rb", 60_000).await.unwrap());
+    // Given back: the other replica takes it at once.
+    a.release_chat("default", "oc_a", "ra").await.unwrap();
+    assert!(b.lease_chat("default", "oc_a", "rb", 60_000).await.unwrap());
+    // A lease that has expired (the holder died) is taken over.
+    assert!(a.lease_chat("default", "oc_c", "ra", -1).await.unwrap());
+    assert!(b.lease_chat("default", "oc_c", "rb", 60_000).await.unwrap());
+    // A release by a former holder does not free the new holder's lease.
+    a.release_chat("default", "oc_c", "ra").await.unwrap();
+    assert!(!a.lease_chat("default", "oc_c", "ra", 60_000).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_sweep_finds_open_chats_without_a_live_lease() {
+    let Some((a, b)) = two_replicas("sweep").await else {
+        return;
+    };
+    let mut old = ev("e1", Some("om_1"), "oc_orphan");
+    old.received_at_ms = now_ms() - 60_000;
+    a.claim(old).await.unwrap();
+    let mut held = ev("e2", Some("om_2"), "oc_held");
+    held.received_at_ms = now_ms() - 60_000;
+    a.claim(held).await.unwrap();
+    // Just claimed: left to the replica that claimed it.
+    a.claim(ev("e3", Some("om_3"), "oc_fresh")).await.unwrap();
+    assert!(
+        a.lease_chat("default", "oc_held", "ra", 60_000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        b.orphan_chats("default", 3_000).await.unwrap(),
+        vec!["oc_orphan"]
+    );
+    // The holder dies: its lease expires and the chat is an orphan too.
+    assert!(a.lease_chat("default", "oc_held", "ra", -1).await.unwrap());
+    let mut orphans = b.orphan_chats("default", 3_000).await.unwrap();
+    orphans.sort();
+    assert_eq!(orphans, vec!["oc_held", "oc_orphan"]);
+}
+
+#[tokio::test]
+async fn heartbeats_count_the_replicas_alive() {
+    let Some((a, b)) = two_replicas("heartbeats").await else {
+        return;
+    };
+    let replica = |id: &str| Replica {
+        id: id.into(),
+        host: "h".into(),
+        pid: 1,
+        started_at_ms: now_ms(),
+    };
+    assert_eq!(a.replicas_alive(10_000).await.unwrap(), Some(0));
+    a.heartbeat(&replica("ra")).await.unwrap();
+    b.heartbeat(&replica("rb")).await.unwrap();
+    a.heartbeat(&replica("ra")).await.unwrap();
+    assert_eq!(b.replicas_alive(10_000).await.unwrap(), Some(2));
+    let sqlite = SqliteStore::in_memory().unwrap();
+    assert_eq!(sqlite.replicas_alive(10_000).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_a_clear_start_up_error_without_the_password() {
+    let err = PostgresStore::connect("postgres://app:hunter2@127.0.0.1:1/oc?pool_timeout=2")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unreachable"), "{err}");
+    assert!(
+        err.contains("postgres://app:<redacted>@127.0.0.1:1/oc"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused() {
+    let Some(url) = pg::fresh_db("schema_newer").await else {
+        return;
+    };
+    drop(PostgresStore::connect(&url).await.unwrap());
+    let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    c.batch_execute("UPDATE openclaw_schema SET version = 99")
+        .await
+        .unwrap();
+    let err = PostgresStore::connect(&url).await.unwrap_err().to_string();
+    assert!(err.contains("schema version 99"), "{err}");
+    assert!(err.contains("upgrade openclaw"), "{err}");
+    // Replicas starting together migrate once, and all start.
+    let Some(url) = pg::fresh_db("schema_together").await else {
+        return;
+    };
+    let starts: Vec<_> = (0..3).map(|_| PostgresStore::connect(&url)).collect();
+    for s in futures::future::join_all(starts).await {
+        s.unwrap();
+    }
+}

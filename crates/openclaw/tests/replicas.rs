@@ -1,0 +1,170 @@
+//! Three `openclaw gateway run` processes on one lark-sim app and one PostgreSQL database
+//! (`OPENCLAW_DATABASE_URL`; skipped, saying so, when `OPENCLAW_TEST_PG_URL` is unset, which
+//! `scripts/test` always sets): every message answered once and in order, `channels status`
+//! counting the replicas alive, and a replica killed with SIGKILL mid-turn whose work the
+//! others finish, once.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::*;
+use lark_sim::{ChatMode, Injected, Sim};
+
+/// Replicas take over a dead one's chats after its leases expire (10 s) and a sweep (2 s).
+const TAKEOVER_WAIT: Duration = Duration::from_secs(60);
+
+/// A fresh database on the test server, or `None` (the reason printed).
+async fn fresh_db(test: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("OPENCLAW_TEST_PG_URL") else {
+        eprintln!("skipping {test}: OPENCLAW_TEST_PG_URL is not set (scripts/test sets it)");
+        return None;
+    };
+    let name = format!("oc_{}", uuid::Uuid::new_v4().simple());
+    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("OPENCLAW_TEST_PG_URL={admin} is unreachable: {e}"));
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    Some(format!("{base}/{name}"))
+}
+
+/// `n` replicas, each its own machine (state dir, port) sharing the database `db`.
+async fn replicas(sim: &Sim, db: &str, n: usize, agent: &str) -> Vec<(TestEnv, Gateway)> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let env = TestEnv::new();
+        env.write_config(&config(
+            sim.base_url(),
+            r#"groupPolicy: "open", requireMention: false, typingIndicator: false"#,
+            agent,
+        ));
+        let mut gw = env.spawn_with(&["gateway", "run"], &[("OPENCLAW_DATABASE_URL", db)]);
+        gw.wait_stderr("ws client ready").await;
+        out.push((env, gw));
+    }
+    assert!(
+        sim.state().wait_connections(APP, n, WAIT).await,
+        "not every replica connected"
+    );
+    out
+}
+
+fn group_chats(sim: &Sim, n: usize) -> Vec<String> {
+    let chats: Vec<String> = (0..n).map(|i| format!("oc_rep{i}")).collect();
+    for c in &chats {
+        seed(sim.state(), APP, c, ChatMode::Group, &["ou_ada"]);
+    }
+    chats
+}
+
+/// Waits (bounded) until each message has a reply; then checks exactly one each, in order.
+async fn assert_answered_once_in_order(sim: &Sim, sent: &HashMap<String, Vec<Injected>>) {
+    let total: usize = sent.values().map(Vec::len).sum();
+    let count = || -> usize {
+        sent.keys()
+            .map(|c| bot_messages(sim.state(), APP, c).len())
+            .sum()
+    };
+    let deadline = tokio::time::Instant::now() + TAKEOVER_WAIT;
+    while count() < total {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} of {total} answered after {TAKEOVER_WAIT:?}",
+            count()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for (chat, msgs) in sent {
+        let got: Vec<String> = bot_messages(sim.state(), APP, chat)
+            .iter()
+            .map(|m| m["parent_id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        let want: Vec<String> = msgs.iter().map(|m| m.message_id.clone()).collect();
+        assert_eq!(got, want, "chat {chat}: not each once, in order");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replica_processes_answer_every_message_once_in_order() {
+    let Some(db) = fresh_db("three_replica_processes_answer_every_message_once_in_order").await
+    else {
+        return;
+    };
+    let sim = sim().await;
+    let mut fleet = replicas(&sim, &db, 3, "").await;
+    let chats = group_chats(&sim, 6);
+    let mut sent: HashMap<String, Vec<Injected>> = HashMap::new();
+    for i in 0..20 {
+        for c in &chats {
+            let m = say(sim.state(), APP, c, "ou_ada", &format!("{c} #{i}"));
+            sent.entry(c.clone()).or_default().push(m);
+        }
+    }
+    assert_answered_once_in_order(&sim, &sent).await;
+
+    // Every replica says how many are alive.
+    let out = fleet[0].0.run(&["channels", "status"]).await;
+    assert!(out.ok().contains("replicas alive: 3"), "{}", out.all());
+    let json = fleet[1].0.run(&["channels", "status", "--json"]).await;
+    let v: serde_json::Value = serde_json::from_str(json.ok()).unwrap();
+    assert_eq!(v["store"]["kind"], "postgres", "{v}");
+    for (_, gw) in fleet.iter_mut() {
+        gw.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_killed_mid_turn_leaves_its_work_to_the_others_answered_once() {
+    let Some(db) = fresh_db("a_replica_killed_mid_turn").await else {
+        return;
+    };
+    let sim = sim().await;
+    let marks = tempfile::tempdir().unwrap();
+    // The agent notes which process runs it ($PPID is the gateway), takes 2 s, then answers.
+    let script = format!(
+        "cat >/dev/null; touch '{}/'$PPID; sleep 2; echo 'the slow answer'",
+        s(marks.path())
+    );
+    let agent = format!(
+        "agent: {{ provider: \"command\", command: [\"sh\", \"-c\", {}], timeoutSeconds: 30 }}",
+        serde_json::to_string(&script).unwrap()
+    );
+    let mut fleet = replicas(&sim, &db, 3, &agent).await;
+    let chats = group_chats(&sim, 6);
+    let mut sent: HashMap<String, Vec<Injected>> = HashMap::new();
+    for i in 0..2 {
+        for c in &chats {
+            let m = say(sim.state(), APP, c, "ou_ada", &format!("{c} #{i}"));
+            sent.entry(c.clone()).or_default().push(m);
+        }
+    }
+    // Kill the first replica seen running a turn, while it runs it.
+    let mut victim = None;
+    wait_until("an agent turn to start", || {
+        let started: Vec<u32> = std::fs::read_dir(marks.path())
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        victim = fleet.iter().position(|(_, g)| started.contains(&g.pid));
+        victim.is_some()
+    })
+    .await;
+    let victim = victim.unwrap();
+    fleet[victim].1.kill9().await;
+    assert_answered_once_in_order(&sim, &sent).await;
+    for (i, (_, gw)) in fleet.iter_mut().enumerate() {
+        if i != victim {
+            gw.stop().await;
+        }
+    }
+}
