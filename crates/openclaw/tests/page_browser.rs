@@ -2,7 +2,9 @@
 //! a user runs it: the printed URL opens a page where Alice chats with the bot and sees its echo,
 //! @-mentions it in a group, uploads an image that reaches the bot, replies in a thread, clicks a
 //! card button and sees the updated card, watches a streaming card grow and opens a document the
-//! bot wrote. Screenshots of the main views go to `docs/screenshots/` (the README shows them).
+//! bot wrote. A second run reacts from the emoji picker, replies quoting a message, sends markdown
+//! as a post, creates a topic group from the New chat form and switches to dark mode. Screenshots
+//! of the main views go to `docs/screenshots/` (the README shows them).
 //! Skipped, saying so, only when Chromium is missing (`scripts/test` installs it).
 
 mod browser;
@@ -72,6 +74,29 @@ async fn gateway(dir: &std::path::Path) -> (Child, String) {
     .expect("the page URL within the wait");
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (child, url)
+}
+
+/// The gateway with the bot connected, and Chromium on its page with the seeded DM open.
+async fn open_page(exe: &str, dir: &std::path::Path) -> (Child, String, Browser) {
+    lark::install_crypto_provider();
+    let (gw, base) = gateway(dir).await;
+    wait_sim("the bot's long connection", async || {
+        (sim_get(&base, "/connections").await["count"].as_u64() > Some(0)).then_some(())
+    })
+    .await;
+    let b = Browser::launch(exe, 1280, 800).await;
+    b.goto(&format!("{base}/")).await;
+    b.wait_for(
+        "the seeded chats",
+        "document.querySelector('[data-chat=oc_sim_dm_alice]') && document.querySelector('[data-chat=oc_sim_team]')",
+    )
+    .await;
+    b.wait_for(
+        "the DM with Alice open",
+        "document.getElementById('chat-title').textContent === 'Alice'",
+    )
+    .await;
+    (gw, base, b)
 }
 
 /// Acting as the bot over REST with the sim app's credentials, as a bot on a tenant would.
@@ -183,28 +208,11 @@ async fn the_chat_page_talks_to_the_bot_in_a_real_browser() {
         );
         return;
     };
-    lark::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
-    let (mut gw, base) = gateway(dir.path()).await;
-    wait_sim("the bot's long connection", async || {
-        (sim_get(&base, "/connections").await["count"].as_u64() > Some(0)).then_some(())
-    })
-    .await;
+    let (mut gw, base, b) = open_page(&exe, dir.path()).await;
     let shots = screenshots();
-    let b = Browser::launch(&exe, 1280, 800).await;
-    b.goto(&format!("{base}/")).await;
 
     // A first visit: the seeded DM and group, a hint, the DM open.
-    b.wait_for(
-        "the seeded chats",
-        "document.querySelector('[data-chat=oc_sim_dm_alice]') && document.querySelector('[data-chat=oc_sim_team]')",
-    )
-    .await;
-    b.wait_for(
-        "the DM with Alice open",
-        "document.getElementById('chat-title').textContent === 'Alice'",
-    )
-    .await;
     assert!(
         b.eval("document.getElementById('hint').innerText")
             .await
@@ -490,6 +498,296 @@ async fn the_chat_page_talks_to_the_bot_in_a_real_browser() {
     )
     .await;
     b.screenshot(&shots.join("inspector.png")).await;
+
+    let errors = b.errors();
+    assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+    b.close().await;
+    let _ = gw.start_kill();
+    let _ = gw.wait().await;
+}
+
+/// lark-sim's record of message `id` in `chat` (the control API's view), once it exists.
+async fn sim_message(base: &str, chat: &str, id: &str) -> Option<Value> {
+    let list = sim_get(base, &format!("/chats/{chat}/messages")).await;
+    list["items"]
+        .as_array()?
+        .iter()
+        .find(|m| m["message_id"] == id)
+        .cloned()
+}
+
+/// A JS expression: the computed background colour of the page.
+const BACKGROUND: &str = "getComputedStyle(document.body).backgroundColor";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_page_reacts_replies_posts_markdown_opens_topics_and_goes_dark() {
+    let Some(exe) = browser::chromium() else {
+        eprintln!(
+            "SKIPPED the_chat_page_reacts_replies_posts_markdown_opens_topics_and_goes_dark: no Chromium at /usr/bin/chromium (scripts/browser-setup installs it)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (mut gw, base, b) = open_page(&exe, dir.path()).await;
+    const DM: &str = "oc_sim_dm_alice";
+
+    b.click("#input").await;
+    b.type_text("ship it today").await;
+    b.press("Enter").await;
+    let mine = b
+        .wait_for(
+            "Alice's message",
+            &message_with("messages", true, "ship it today"),
+        )
+        .await;
+    let mine = mine.as_str().unwrap().to_owned();
+    let echo = b
+        .wait_for(
+            "the bot's echo",
+            &message_with("messages", false, "ship it today"),
+        )
+        .await;
+    let echo = echo.as_str().unwrap().to_owned();
+
+    // 1. Alice reacts to the bot's echo with 👍 from the picker: lark-sim records it, the bot
+    // gets (and acknowledges) the reaction event, and the message shows the reaction.
+    let echo_row = format!("#messages li.msg[data-id='{echo}']");
+    b.hover(&echo_row).await;
+    b.click(&format!("{echo_row} [data-do=react]")).await;
+    b.wait_for(
+        "the emoji picker",
+        "!document.getElementById('emoji-picker').hidden",
+    )
+    .await;
+    b.click("#emoji-picker [data-emoji=THUMBSUP]").await;
+    let reaction = wait_sim("Alice's 👍 on the echo", async || {
+        let m = sim_message(&base, DM, &echo).await?;
+        m["reactions"]
+            .as_array()?
+            .iter()
+            .find(|r| r["emoji_type"] == "THUMBSUP")
+            .cloned()
+    })
+    .await;
+    assert_eq!(reaction["operator_id"], "ou_sim_alice", "{reaction}");
+    wait_sim("the reaction event acknowledged by the bot", async || {
+        let d = sim_get(&base, "/deliveries").await;
+        d["items"].as_array()?.iter().find(|e| {
+            e["event_type"] == "im.message.reaction.created_v1"
+                && e["body"]["event"]["message_id"] == echo.as_str()
+                && e["body"]["event"]["reaction_type"]["emoji_type"] == "THUMBSUP"
+                && e["status"] == "acked"
+        })?;
+        Some(())
+    })
+    .await;
+    b.wait_for(
+        "the 👍 under the echo",
+        &format!(
+            "(() => {{ const c = document.querySelector(\"{echo_row} .reactions button[data-react=THUMBSUP]\");
+               return c && c.classList.contains('mine') && c.innerText.trim() === '👍 1'; }})()"
+        ),
+    )
+    .await;
+    assert!(
+        b.eval("document.getElementById('emoji-picker').hidden")
+            .await
+            .as_bool()
+            .unwrap(),
+        "the picker closes after a pick"
+    );
+
+    // 2. Alice replies to her own message: the reply records its parent and quotes it.
+    let mine_row = format!("#messages li.msg[data-id='{mine}']");
+    b.hover(&mine_row).await;
+    b.click(&format!("{mine_row} [data-do=reply]")).await;
+    b.wait_for(
+        "the reply context",
+        "!document.getElementById('context').hidden && document.getElementById('context-text').textContent === 'Replying to Alice'",
+    )
+    .await;
+    b.type_text("and the docs too").await;
+    b.press("Enter").await;
+    let reply = b
+        .wait_for(
+            "Alice's reply",
+            &message_with("messages", true, "and the docs too"),
+        )
+        .await;
+    let reply = reply.as_str().unwrap().to_owned();
+    let record = wait_sim("the reply", async || sim_message(&base, DM, &reply).await).await;
+    assert_eq!(record["parent_id"], mine.as_str(), "{record}");
+    let quote = b
+        .wait_for(
+            "the quoted parent on the reply",
+            &format!("document.querySelector(\"#messages li.msg[data-id='{reply}'] .bubble .quote\")?.innerText"),
+        )
+        .await;
+    let quote = quote.as_str().unwrap();
+    assert!(
+        quote.starts_with("Alice:") && quote.contains("ship it today"),
+        "{quote:?}"
+    );
+    assert!(
+        b.eval("document.getElementById('context').hidden")
+            .await
+            .as_bool()
+            .unwrap(),
+        "the reply context clears after sending"
+    );
+
+    // 3. Markdown ticked: `**bold**` and a link go as a post and render as bold and a link.
+    b.click("#markdown").await;
+    b.click("#input").await;
+    b.type_text("**bold** and a [link](https://example.com)")
+        .await;
+    b.press("Enter").await;
+    let post = b
+        .wait_for(
+            "Alice's post",
+            &message_with("messages", true, "bold and a link"),
+        )
+        .await;
+    let post = post.as_str().unwrap().to_owned();
+    let record = wait_sim("the post", async || sim_message(&base, DM, &post).await).await;
+    assert_eq!(record["msg_type"], "post", "{record}");
+    let para = &record["content"]["zh_cn"]["content"][0];
+    assert_eq!(para[0]["text"], "bold", "{record}");
+    assert_eq!(para[0]["style"], json!(["bold"]), "{record}");
+    assert_eq!(para[2]["tag"], "a", "{record}");
+    assert_eq!(para[2]["href"], "https://example.com", "{record}");
+    let post_row = format!("#messages li.msg[data-id='{post}']");
+    b.wait_for(
+        "the post rendered with bold and a link",
+        &format!(
+            "(() => {{ const b = document.querySelector(\"{post_row} .bubble b\");
+               const a = document.querySelector(\"{post_row} .bubble a[href='https://example.com']\");
+               return b && b.innerText === 'bold' && a && a.innerText === 'link'
+                 && getComputedStyle(b).fontWeight >= 600; }})()"
+        ),
+    )
+    .await;
+    b.click("#markdown").await;
+    b.wait_for(
+        "Markdown unticked",
+        "!document.getElementById('markdown').checked",
+    )
+    .await;
+
+    // 4. A topic group from the New chat form: Alice posts (mentioning the bot); the post
+    // opens a topic and the bot's echo lands in the topic's thread, not as a new topic.
+    b.click("#new-chat-box summary").await;
+    b.click("#new-chat input[name=name]").await;
+    b.type_text("Launch topics").await;
+    b.press("Tab").await;
+    b.press("ArrowDown").await;
+    b.wait_for(
+        "the mode set to Topic group",
+        "document.querySelector('#new-chat select[name=mode]').value === 'topic'",
+    )
+    .await;
+    b.press("Tab").await;
+    b.type_text("Bob").await;
+    b.click("#new-chat button[type=submit]").await;
+    b.wait_for(
+        "the topic group open",
+        "document.getElementById('chat-title').textContent === 'Launch topics'",
+    )
+    .await;
+    let topic_chat = b
+        .wait_for(
+            "the topic group in the chat list",
+            "(() => { const c = document.querySelector('#chats button[aria-current=true]');
+               return c && c.querySelector('.kind').textContent === 'Topics' && c.dataset.chat; })()",
+        )
+        .await;
+    let topic_chat = topic_chat.as_str().unwrap().to_owned();
+    b.click("#input").await;
+    b.type_text("@open").await;
+    b.wait_for(
+        "the mention completion in the topic group",
+        "!document.getElementById('mention-list').hidden && document.getElementById('mention-list').innerText.includes('@openclaw')",
+    )
+    .await;
+    b.press("Enter").await;
+    b.type_text("first topic").await;
+    b.press("Enter").await;
+    let topic = b
+        .wait_for(
+            "Alice's topic",
+            &message_with("messages", true, "first topic"),
+        )
+        .await;
+    let topic = topic.as_str().unwrap().to_owned();
+    let record = wait_sim("the topic", async || {
+        sim_message(&base, &topic_chat, &topic).await
+    })
+    .await;
+    let thread = record["thread_id"]
+        .as_str()
+        .expect("a topic has a thread")
+        .to_owned();
+    // lark-sim gives a top-level message a thread only in a topic group.
+    assert!(record["root_id"].is_null(), "{record}");
+    let answer = wait_sim("the bot's echo in the topic group", async || {
+        let list = sim_get(&base, &format!("/chats/{topic_chat}/messages")).await;
+        list["items"]
+            .as_array()?
+            .iter()
+            .find(|m| {
+                m["sender"]["sender_type"] == "app"
+                    && m["content"].to_string().contains("first topic")
+            })
+            .cloned()
+    })
+    .await;
+    assert_eq!(answer["root_id"], topic.as_str(), "{answer}");
+    assert_eq!(answer["thread_id"], thread.as_str(), "{answer}");
+    let topic_row = format!("#messages li.msg[data-id='{topic}']");
+    b.wait_for(
+        "the topic's reply count",
+        &format!("document.querySelector(\"{topic_row} .thread-link\")?.innerText === '1 reply'"),
+    )
+    .await;
+    assert!(
+        b.eval(&message_with("messages", false, "first topic"))
+            .await
+            .is_null(),
+        "the bot's echo is not a topic of its own"
+    );
+    b.click(&format!("{topic_row} .thread-link")).await;
+    b.wait_for(
+        "the bot's echo in the topic's thread",
+        &message_with("thread-messages", false, "first topic"),
+    )
+    .await;
+    b.click("#close-thread").await;
+
+    // 5. Dark mode follows the system setting: the background changes.
+    b.click(&format!("[data-chat={DM}]")).await;
+    b.wait_for(
+        "the DM open again",
+        "document.getElementById('chat-title').textContent === 'Alice'",
+    )
+    .await;
+    b.wait_for(
+        "the 👍 in the DM",
+        &format!("document.querySelector(\"{echo_row} .reactions\")"),
+    )
+    .await;
+    let light = b.eval(BACKGROUND).await;
+    b.call(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    )
+    .await;
+    b.wait_for(
+        "the dark background",
+        &format!("{BACKGROUND} === 'rgb(26, 26, 26)'"),
+    )
+    .await;
+    assert_ne!(light, json!("rgb(26, 26, 26)"), "the light background");
+    b.screenshot(&screenshots().join("chat-dark.png")).await;
 
     let errors = b.errors();
     assert!(errors.is_empty(), "the page logged errors: {errors:#?}");

@@ -107,7 +107,10 @@ impl Tool for MessageTool {
 
     async fn call(&self, ctx: &ToolContext, input: Value) -> ToolOutput {
         let tools = match self.tools_for(&ctx.account) {
-            Ok(t) => t.with_extra_roots(&ctx.allowed_roots),
+            // Posts get uuids derived from the turn: a re-run turn does not post twice.
+            Ok(t) => t
+                .with_extra_roots(&ctx.allowed_roots)
+                .for_turn(&ctx.account, &ctx.message_id),
             Err(e) => return ToolOutput::error(e),
         };
         let text = input

@@ -304,3 +304,81 @@ pub const PNG: &[u8] = &[
     0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
     0x42, 0x60, 0x82,
 ];
+
+/// A turn re-run after a crash repeats its calls: each posting action, called twice with the
+/// same arguments in one turn (or its re-run), posts one message; another text or another turn
+/// posts again; without a turn every call posts.
+#[tokio::test]
+async fn posting_the_same_call_twice_in_one_turn_posts_once() {
+    let env = env().await;
+    let (tool, _) = env.agent();
+    let asked = env.user_says("please post things");
+    let topic = env
+        .sim
+        .state()
+        .seed_chat(
+            APP,
+            lark_sim::SeedChat {
+                name: "forum".into(),
+                chat_mode: lark_sim::ChatMode::Topic,
+                members: vec![ada()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let png = env.dir.path().join("dot.png");
+    std::fs::write(
+        &png,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
+    )
+    .unwrap();
+    let to = format!("chat:{}", env.chat);
+    let turn = |message_id: &str| {
+        let mut ctx = env.ctx();
+        ctx.message_id = message_id.to_owned();
+        ctx
+    };
+    let topic_posts = || env.sim.state().chat_messages(APP, &topic).unwrap().len();
+    let calls = [
+        json!({"action": "send", "to": to, "text": "Deploy done."}),
+        json!({"action": "reply", "messageId": asked, "text": "On it."}),
+        json!({"action": "replyInThread", "messageId": asked, "content": "Details here."}),
+        json!({"action": "sendAttachment", "to": to, "path": png}),
+        json!({"action": "createTopicPost", "chatId": topic, "content": "# New topic"}),
+    ];
+    for call in &calls {
+        let before = (env.seen().len(), topic_posts());
+        let first = ok_json(&tool.call(&turn(&asked), call.clone()).await);
+        let after_one = (env.seen().len(), topic_posts());
+        assert_ne!(before, after_one, "posted: {call}");
+        // The same call again in the turn, and in a re-run of the turn (a fresh context).
+        let again = ok_json(&tool.call(&turn(&asked), call.clone()).await);
+        let rerun = ok_json(&tool.call(&turn(&asked), call.clone()).await);
+        assert_eq!(
+            (env.seen().len(), topic_posts()),
+            after_one,
+            "one message for {call}"
+        );
+        assert_eq!(again["messageId"], first["messageId"], "{call}");
+        assert_eq!(rerun["messageId"], first["messageId"], "{call}");
+    }
+
+    // Another text in the same turn, or the same call in another turn: new messages.
+    let n = env.seen().len();
+    let other = json!({"action": "send", "to": to, "text": "Deploy done, again."});
+    ok_json(&tool.call(&turn(&asked), other).await);
+    assert_eq!(env.seen().len(), n + 1);
+    let later = env.user_says("and once more");
+    ok_json(&tool.call(&turn(&later), calls[0].clone()).await);
+    assert_eq!(
+        env.seen().len(),
+        n + 3,
+        "the user's message and the new post"
+    );
+
+    // No turn (CLI, MCP): every call posts.
+    let n = env.seen().len();
+    ok_json(&tool.call(&turn(""), calls[0].clone()).await);
+    ok_json(&tool.call(&turn(""), calls[0].clone()).await);
+    assert_eq!(env.seen().len(), n + 2);
+}

@@ -2,7 +2,7 @@
 //! classified (status, `retry-after`, the provider's error text scrubbed of the key), and the
 //! body turned into [`SseEvent`]s.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -183,8 +183,16 @@ fn without_url(e: &reqwest::Error) -> String {
     }
 }
 
-/// `retry-after` (seconds or an HTTP date) or OpenAI's `retry-after-ms`.
+/// `retry-after` (seconds or an HTTP date) or OpenAI's `retry-after-ms`, as a wait from now.
 fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+    retry_after_at(h, SystemTime::now())
+}
+
+/// [`retry_after`] with the current time given: an HTTP date (RFC 7231 IMF-fixdate, or the
+/// obsolete RFC 850 and asctime forms) becomes the time left until then, zero if it is past.
+/// The retry policy's maximum wait still bounds it (see `run::backoff`). A value that is
+/// neither a number nor a date is ignored (the policy's own backoff applies).
+pub(super) fn retry_after_at(h: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = h
         .get("retry-after-ms")
         .and_then(|v| v.to_str().ok())
@@ -196,8 +204,8 @@ fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
     if let Ok(secs) = v.parse::<f64>() {
         return Duration::try_from_secs_f64(secs).ok();
     }
-    // An HTTP date: without a date parser, wait a conservative while rather than not at all.
-    Some(Duration::from_secs(5))
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -213,5 +221,51 @@ mod tests {
         assert!(text.starts_with("invalid_request_error: Incorrect API key"));
         assert_eq!(error_text(""), "(no details)");
         assert_eq!(error_text(&"x".repeat(1000)).len(), ERROR_TEXT_MAX);
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_is_the_time_left_until_then() {
+        // Wed, 21 Oct 2015 07:28:00 GMT
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let date = headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]);
+        let now = at - Duration::from_secs(42);
+        assert_eq!(retry_after_at(&date, now), Some(Duration::from_secs(42)));
+        let now = at - Duration::from_millis(1500);
+        assert_eq!(
+            retry_after_at(&date, now),
+            Some(Duration::from_millis(1500))
+        );
+        // Already past: retry at once.
+        let now = at + Duration::from_secs(10);
+        assert_eq!(retry_after_at(&date, now), Some(Duration::ZERO));
+        // The obsolete forms HTTP also allows.
+        let now = at - Duration::from_secs(7);
+        for v in [
+            "Wednesday, 21-Oct-15 07:28:00 GMT",
+            "Wed Oct 21 07:28:00 2015",
+        ] {
+            let h = headers(&[("retry-after", v)]);
+            assert_eq!(retry_after_at(&h, now), Some(Duration::from_secs(7)), "{v}");
+        }
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_ms_and_garbage() {
+        let now = SystemTime::UNIX_EPOCH;
+        let h = headers(&[("retry-after", " 3 ")]);
+        assert_eq!(retry_after_at(&h, now), Some(Duration::from_secs(3)));
+        let h = headers(&[("retry-after", "3"), ("retry-after-ms", "250")]);
+        assert_eq!(retry_after_at(&h, now), Some(Duration::from_millis(250)));
+        let h = headers(&[("retry-after", "soon")]);
+        assert_eq!(retry_after_at(&h, now), None);
+        assert_eq!(retry_after_at(&headers(&[]), now), None);
     }
 }

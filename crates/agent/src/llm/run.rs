@@ -334,3 +334,44 @@ fn tool_context(inner: &Inner, turn: &Turn) -> ToolContext {
         sent: Arc::new(Mutex::new(Vec::new())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+
+    #[test]
+    fn a_retry_after_date_is_waited_for_up_to_the_policys_maximum() {
+        let p = RetryPolicy {
+            attempts: 4,
+            base: Duration::from_secs(1),
+            max_wait: Duration::from_secs(60),
+        };
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let asked = |now| super::super::http::retry_after_at(&h, now);
+        // 20 s before the date: wait 20 s (not the old fixed 5 s), whatever the attempt.
+        let now = at - Duration::from_secs(20);
+        assert_eq!(backoff(&p, 1, asked(now)), Duration::from_secs(20));
+        assert_eq!(backoff(&p, 3, asked(now)), Duration::from_secs(20));
+        // An hour away: bounded by the policy.
+        let now = at - Duration::from_secs(3600);
+        assert_eq!(backoff(&p, 1, asked(now)), p.max_wait);
+        // Past: at once.
+        assert_eq!(
+            backoff(&p, 1, asked(at + Duration::from_secs(1))),
+            Duration::ZERO
+        );
+        // No header: the policy's own doubling with jitter, within bounds.
+        let w = backoff(&p, 2, None);
+        assert!(
+            w >= Duration::from_millis(1600) && w <= Duration::from_millis(2400),
+            "{w:?}"
+        );
+    }
+}

@@ -14,13 +14,14 @@
 
 mod migrate;
 mod more;
+mod tls;
 mod url;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
-use tokio_postgres::{NoTls, Row};
+use tokio_postgres::Row;
 
 use super::{
     Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth, Replica, Result,
@@ -57,14 +58,53 @@ pub(super) fn db(e: tokio_postgres::Error) -> StoreError {
 }
 
 fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
-    StoreError::Db(format!("no database connection: {e}"))
+    StoreError::Db(format!("no database connection: {}", why_no_connection(e)))
+}
+
+/// Why no connection could be had, as plainly as the driver lets us say it (at start and
+/// when the pool reconnects later).
+pub(super) fn why_no_connection(e: deadpool_postgres::PoolError) -> String {
+    let deadpool_postgres::PoolError::Backend(e) = e else {
+        return format!("the database is unreachable: {e}");
+    };
+    if let Some(d) = e.as_db_error() {
+        let hint = if d.message().contains("no encryption") {
+            " (the server accepts only TLS connections: use sslmode=verify-full, verify-ca or require)"
+        } else {
+            ""
+        };
+        return format!(
+            "the database refused the connection: {}: {}{hint}",
+            d.severity(),
+            d.message()
+        );
+    }
+    // The driver's Display may leave out its cause ("error performing TLS handshake"): add the
+    // chain of causes, each once.
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    match text.strip_prefix("error performing TLS handshake: ") {
+        Some(why) => format!("no TLS connection to the database: {why}"),
+        None if text.starts_with("error performing TLS handshake") => {
+            format!("no TLS connection to the database: {text}")
+        }
+        None => format!("the database is unreachable: {text}"),
+    }
 }
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:pass@host:port/db?...`), checks the database is
     /// reachable and migrates it. Besides libpq's parameters the URL may carry
     /// `pool_max_size` (default 16) and `pool_timeout` (seconds to wait for a connection,
-    /// default 10).
+    /// default 10). TLS follows libpq's `sslmode` (default `prefer`) and `sslrootcert`; see
+    /// tls.rs.
     pub async fn connect(url: &str) -> Result<PostgresStore> {
         let shown = url::redact(url);
         let open_err = |reason: String| StoreError::Open {
@@ -72,9 +112,10 @@ impl PostgresStore {
             reason,
         };
         let opts = url::parse(url).map_err(&open_err)?;
+        let tls = tls::MakeRustls::new(opts.ssl_mode, &opts.root_cert).map_err(&open_err)?;
         let manager = deadpool_postgres::Manager::from_config(
             opts.pg,
-            NoTls,
+            tls,
             ManagerConfig {
                 // A connection the server closed (a restart) is seen as closed and replaced;
                 // no round trip per checkout.

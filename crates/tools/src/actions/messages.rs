@@ -171,9 +171,9 @@ impl Tools {
         let to = ReceiveId::infer(non_empty("to", &args.to)?);
         let mut last = None;
         let mut ids = Vec::new();
-        for content in contents(&args.text)? {
-            // A uuid per message: the client's retries never post one twice.
-            let uuid = uuid::Uuid::new_v4().to_string();
+        for (i, content) in contents(&args.text)?.into_iter().enumerate() {
+            // A uuid per message: neither the client's retries nor a re-run turn post it twice.
+            let uuid = self.post_uuid("send", &args.to, &args.text, i);
             let m = self.client.send_message(&to, &content, Some(&uuid)).await?;
             ids.push(m.message_id.as_str().to_owned());
             last = Some(m);
@@ -187,10 +187,10 @@ impl Tools {
         let id = message_id("messageId", &args.message_id)?;
         let mut last = None;
         let mut ids = Vec::new();
-        for content in contents(&args.text)? {
+        for (i, content) in contents(&args.text)?.into_iter().enumerate() {
             let opts = ReplyOptions {
                 reply_in_thread: false,
-                uuid: Some(uuid::Uuid::new_v4().to_string()),
+                uuid: Some(self.post_uuid("reply", id.as_str(), &args.text, i)),
             };
             let m = self.client.reply_message(&id, &content, &opts).await?;
             ids.push(m.message_id.as_str().to_owned());
@@ -301,7 +301,7 @@ impl Tools {
             let up = UploadFile::new(path.as_path()).file_name(local::file_name(&path));
             Content::file(self.client.upload_file(up).await?)
         };
-        let uuid = uuid::Uuid::new_v4().to_string();
+        let uuid = self.post_uuid("sendAttachment", &args.to, &args.path, 0);
         let m = self.client.send_message(&to, &content, Some(&uuid)).await?;
         Ok(sent(&m, Vec::new()))
     }

@@ -68,7 +68,16 @@ impl Tools {
         )?;
         let opts = ReplyOptions {
             reply_in_thread: true,
-            uuid: Some(uuid::Uuid::new_v4().to_string()),
+            uuid: Some(self.post_uuid(
+                "replyInThread",
+                id.as_str(),
+                &format!(
+                    "{}\n{}",
+                    args.msg_type.as_deref().unwrap_or("text"),
+                    args.content
+                ),
+                0,
+            )),
         };
         let m = self.client.reply_message(&id, &content, &opts).await?;
         Ok(Sent {
@@ -121,7 +130,16 @@ impl Tools {
             args.msg_type.as_deref().unwrap_or("post"),
             &args.content,
         )?;
-        let uuid = uuid::Uuid::new_v4().to_string();
+        let uuid = self.post_uuid(
+            "createTopicPost",
+            chat.as_str(),
+            &format!(
+                "{}\n{}",
+                args.msg_type.as_deref().unwrap_or("post"),
+                args.content
+            ),
+            0,
+        );
         let m = self
             .client
             .send_message(&ReceiveId::from(&chat), &content, Some(&uuid))

@@ -1,7 +1,7 @@
 //! The schema: migrations applied in order under an advisory lock, and a schema newer than
 //! this binary refused with a clear error.
 
-use super::{PostgresStore, db};
+use super::{PostgresStore, db, why_no_connection};
 use crate::store::{Result, StoreError};
 
 /// The migrations, in order; the schema version is the number applied.
@@ -24,7 +24,7 @@ impl PostgresStore {
             .pool
             .get()
             .await
-            .map_err(|e| open_err(format!("the database is unreachable: {e}")))?;
+            .map_err(|e| open_err(why_no_connection(e)))?;
         let tx = c.transaction().await.map_err(db)?;
         // Replicas starting together migrate one after the other.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])

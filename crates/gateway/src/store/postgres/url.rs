@@ -4,12 +4,17 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use super::tls::{RootCert, SslMode, effective_mode};
+
 /// What a URL configures.
 pub(super) struct Options {
     pub pg: tokio_postgres::Config,
     pub max_size: usize,
     /// How long a call waits for a pooled connection, and a connect for the server.
     pub timeout: Duration,
+    /// TLS as `sslmode` and `sslrootcert` say (libpq's defaults applied; see tls.rs).
+    pub ssl_mode: SslMode,
+    pub root_cert: RootCert,
 }
 
 const DEFAULT_MAX_SIZE: usize = 16;
@@ -21,6 +26,22 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub(super) fn parse(url: &str) -> Result<Options, String> {
     let mut max_size = DEFAULT_MAX_SIZE;
     let mut timeout = DEFAULT_TIMEOUT;
+    let mut ssl_mode = None;
+    let mut root_cert = RootCert::None;
+    if !url.contains("://") {
+        // The key=value form: only the TLS words are ours (the driver knows no verify-*).
+        let mut kept = Vec::new();
+        for word in url.split_whitespace() {
+            match word.split_once('=') {
+                Some(("sslmode", v)) => ssl_mode = Some(SslMode::parse(v)?),
+                Some(("sslrootcert", v)) => root_cert = root(v)?,
+                _ => kept.push(word),
+            }
+        }
+        let pg = tokio_postgres::Config::from_str(&kept.join(" "))
+            .map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
+        return finish(pg, max_size, timeout, ssl_mode, root_cert);
+    }
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, q),
         None => (url, ""),
@@ -29,6 +50,8 @@ pub(super) fn parse(url: &str) -> Result<Options, String> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         match k {
+            "sslmode" => ssl_mode = Some(SslMode::parse(&decode(v))?),
+            "sslrootcert" => root_cert = root(&decode(v))?,
             "pool_max_size" => {
                 max_size =
                     v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -51,8 +74,31 @@ pub(super) fn parse(url: &str) -> Result<Options, String> {
     } else {
         format!("{base}?{}", kept.join("&"))
     };
-    let mut pg = tokio_postgres::Config::from_str(&rest)
+    let pg = tokio_postgres::Config::from_str(&rest)
         .map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
+    finish(pg, max_size, timeout, ssl_mode, root_cert)
+}
+
+fn finish(
+    mut pg: tokio_postgres::Config,
+    max_size: usize,
+    timeout: Duration,
+    ssl_mode: Option<SslMode>,
+    root_cert: RootCert,
+) -> Result<Options, String> {
+    let ssl_mode = effective_mode(ssl_mode, &root_cert);
+    // As libpq: sslmode is for TCP; a unix socket (the server never offers TLS there) is used
+    // as it is, whatever the mode.
+    let unix_only = !pg.get_hosts().is_empty()
+        && pg
+            .get_hosts()
+            .iter()
+            .all(|h| !matches!(h, tokio_postgres::config::Host::Tcp(_)));
+    if unix_only {
+        pg.ssl_mode(tokio_postgres::config::SslMode::Disable);
+    } else {
+        pg.ssl_mode(ssl_mode.driver());
+    }
     if pg.get_connect_timeout().is_none() {
         pg.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
     }
@@ -63,7 +109,38 @@ pub(super) fn parse(url: &str) -> Result<Options, String> {
         pg,
         max_size,
         timeout,
+        ssl_mode,
+        root_cert,
     })
+}
+
+fn root(v: &str) -> Result<RootCert, String> {
+    Ok(match v {
+        "" => return Err("sslrootcert needs a path (or \"system\")".into()),
+        "system" => RootCert::System,
+        path => RootCert::File(path.into()),
+    })
+}
+
+/// A query value's %XX escapes decoded (a path may need them); anything malformed is kept.
+fn decode(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The URL with its password replaced, for logs and errors.
@@ -144,5 +221,45 @@ mod tests {
         assert_eq!(o.pg.get_connect_timeout(), Some(&Duration::from_secs(3)));
         assert!(parse("postgres://a@h/db?pool_max_size=0").is_err());
         assert!(parse("mysql://nope").is_err());
+    }
+
+    #[test]
+    fn tls_parameters_follow_libpq() {
+        let mode = |u: &str| parse(u).map(|o| (o.ssl_mode, o.root_cert));
+        assert_eq!(
+            mode("postgres://a@h/db").unwrap(),
+            (SslMode::Prefer, RootCert::None)
+        );
+        assert_eq!(
+            mode("postgres://a@h/db?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem").unwrap(),
+            (SslMode::VerifyFull, RootCert::File("/etc/ca.pem".into()))
+        );
+        // As libpq: a root file turns require into verify-ca; system defaults to verify-full.
+        assert_eq!(
+            mode("postgres://a@h/db?sslmode=require&sslrootcert=/ca.pem").unwrap(),
+            (SslMode::VerifyCa, RootCert::File("/ca.pem".into()))
+        );
+        assert_eq!(
+            mode("postgres://a@h/db?sslrootcert=system").unwrap(),
+            (SslMode::VerifyFull, RootCert::System)
+        );
+        assert_eq!(
+            mode("host=h user=a sslmode=verify-ca").unwrap(),
+            (SslMode::VerifyCa, RootCert::None)
+        );
+        let o = parse("postgres://a@h/db?sslmode=disable").unwrap();
+        assert_eq!(o.ssl_mode, SslMode::Disable);
+        assert_eq!(
+            o.pg.get_ssl_mode(),
+            tokio_postgres::config::SslMode::Disable
+        );
+        let err = parse("postgres://a:pw@h/db?sslmode=verify").err().unwrap();
+        assert!(err.contains("sslmode must be"), "{err}");
+        assert!(parse("postgres://a@h/db?sslmode=allow").is_err());
+        let unix = parse("postgres://a@%2Ftmp%2Fsock/db?sslmode=verify-full").unwrap();
+        assert_eq!(
+            unix.pg.get_ssl_mode(),
+            tokio_postgres::config::SslMode::Disable
+        );
     }
 }

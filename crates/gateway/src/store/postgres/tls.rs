@@ -1,0 +1,407 @@
+//! TLS to PostgreSQL as libpq's `sslmode` and `sslrootcert` say, over rustls.
+//!
+//! - `disable`: plain TCP.
+//! - `prefer` (the default, as in libpq): TLS when the server offers it, else plain TCP; the
+//!   certificate is not checked (it keeps passive eavesdroppers out, not an active attacker).
+//! - `require`: TLS or no connection; the certificate is not checked, except that (as in libpq)
+//!   an `sslrootcert` file makes it `verify-ca`.
+//! - `verify-ca`: TLS, and the server's certificate must chain to a trusted root.
+//! - `verify-full`: `verify-ca`, and the certificate must also name the host connected to.
+//!
+//! The trusted roots are the Mozilla set (webpki-roots) plus the certificates in the PEM file
+//! `sslrootcert=PATH` names (`sslrootcert=system`: the built-in set only, and `verify-full`
+//! unless `sslmode` says otherwise, as in libpq 16). TLS channel binding (SCRAM-SHA-256-PLUS)
+//! is not offered; SCRAM-SHA-256 without it works as usual.
+
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
+
+/// libpq's `sslmode` values this driver honours (`allow` is refused: it is plain TCP first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SslMode {
+    Disable,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl SslMode {
+    pub(super) fn parse(v: &str) -> Result<SslMode, String> {
+        Ok(match v {
+            "disable" => SslMode::Disable,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            "allow" => {
+                return Err(
+                    "sslmode=allow is not supported (use prefer, require, verify-ca or verify-full)"
+                        .into(),
+                );
+            }
+            _ => {
+                return Err(format!(
+                    "sslmode must be disable, prefer, require, verify-ca or verify-full, not {v:?}"
+                ));
+            }
+        })
+    }
+
+    /// What the driver itself needs to know: whether TLS is off, optional or required.
+    pub(super) fn driver(self) -> tokio_postgres::config::SslMode {
+        match self {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            _ => tokio_postgres::config::SslMode::Require,
+        }
+    }
+}
+
+/// Where the trusted roots come from, besides the built-in set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum RootCert {
+    /// No `sslrootcert`.
+    None,
+    /// `sslrootcert=system`.
+    System,
+    /// `sslrootcert=PATH`: a PEM file of CA certificates.
+    File(PathBuf),
+}
+
+/// The effective mode for what the URL says, with libpq's defaults.
+pub(super) fn effective_mode(mode: Option<SslMode>, root: &RootCert) -> SslMode {
+    match (mode, root) {
+        (None, RootCert::System) => SslMode::VerifyFull,
+        (None, _) => SslMode::Prefer,
+        (Some(SslMode::Require), RootCert::File(_)) => SslMode::VerifyCa,
+        (Some(m), _) => m,
+    }
+}
+
+/// The connector handed to the pool: one rustls config for every connection.
+#[derive(Clone)]
+pub(super) struct MakeRustls {
+    config: Arc<ClientConfig>,
+    mode: SslMode,
+}
+
+impl MakeRustls {
+    /// Builds the rustls config for `mode`, reading the `sslrootcert` file now so a missing or
+    /// empty file is a start-up error rather than a failed connect later.
+    pub(super) fn new(mode: SslMode, root: &RootCert) -> Result<MakeRustls, String> {
+        let provider = CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+        let verifier: Arc<dyn ServerCertVerifier> = match mode {
+            SslMode::Disable | SslMode::Prefer | SslMode::Require => {
+                Arc::new(NoVerify(provider.clone()))
+            }
+            SslMode::VerifyCa | SslMode::VerifyFull => {
+                let mut roots = RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                };
+                if let RootCert::File(path) = root {
+                    add_pem_roots(&mut roots, path)?;
+                }
+                let webpki =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .map_err(|e| format!("TLS set-up: {e}"))?;
+                if mode == SslMode::VerifyCa {
+                    Arc::new(ChainOnly(webpki))
+                } else {
+                    webpki
+                }
+            }
+        };
+        let mut config = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS set-up: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        // What libpq 17 sends; a server doing direct TLS negotiation requires it.
+        config.alpn_protocols = vec![b"postgresql".to_vec()];
+        Ok(MakeRustls {
+            config: Arc::new(config),
+            mode,
+        })
+    }
+}
+
+fn add_pem_roots(roots: &mut RootCertStore, path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("sslrootcert {shown}: {}", pem_err(e)))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("sslrootcert {shown}: {}", pem_err(e)))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "sslrootcert {shown}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file"
+        ));
+    }
+    for c in certs {
+        roots
+            .add(c)
+            .map_err(|e| format!("sslrootcert {shown}: not a usable CA certificate: {e}"))?;
+    }
+    Ok(())
+}
+
+fn pem_err(e: rustls::pki_types::pem::Error) -> String {
+    match e {
+        rustls::pki_types::pem::Error::Io(io) => io.to_string(),
+        other => format!("not a PEM file ({other:?})"),
+    }
+}
+
+impl<S> MakeTlsConnect<S> for MakeRustls
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    type Stream = RustlsStream<S>;
+    type TlsConnect = RustlsConnect;
+    type Error = io::Error;
+
+    fn make_tls_connect(&mut self, domain: &str) -> io::Result<RustlsConnect> {
+        // No failure here: the driver asks for a connector even for a unix socket (no host
+        // name), where the server never agrees to TLS; a missing name fails at the handshake.
+        Ok(RustlsConnect {
+            config: self.config.clone(),
+            mode: self.mode,
+            domain: domain.to_owned(),
+        })
+    }
+}
+
+pub(super) struct RustlsConnect {
+    config: Arc<ClientConfig>,
+    mode: SslMode,
+    domain: String,
+}
+
+impl<S> TlsConnect<S> for RustlsConnect
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    type Stream = RustlsStream<S>;
+    type Error = io::Error;
+    type Future = Pin<Box<dyn Future<Output = io::Result<RustlsStream<S>>> + Send>>;
+
+    fn connect(self, stream: S) -> Self::Future {
+        Box::pin(async move {
+            let name = ServerName::try_from(self.domain.clone()).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{:?} is not a host name TLS can use", self.domain),
+                )
+            })?;
+            tokio_rustls::TlsConnector::from(self.config)
+                .connect(name, stream)
+                .await
+                .map(RustlsStream)
+                .map_err(|e| explain(e, self.mode, &self.domain))
+        })
+    }
+}
+
+/// A handshake failure as something an operator can act on.
+fn explain(e: io::Error, mode: SslMode, domain: &str) -> io::Error {
+    let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
+        return io::Error::new(e.kind(), format!("TLS handshake failed: {e}"));
+    };
+    let msg = match tls {
+        rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => format!(
+            "the server's certificate is not valid for host {domain:?} ({tls}); connect by a \
+             name the certificate holds, or use sslmode=verify-ca to check only its chain"
+        ),
+        rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer | CertificateError::BadSignature,
+        ) => format!(
+            "the server's certificate is not trusted ({tls}, sslmode={}); give the CA that \
+             signed it with sslrootcert=PATH (a PEM file), or use sslmode=require to encrypt \
+             without checking it",
+            mode_name(mode)
+        ),
+        rustls::Error::InvalidCertificate(_) => {
+            format!("the server's certificate was refused ({tls})")
+        }
+        other => format!("TLS handshake failed: {other}"),
+    };
+    io::Error::new(e.kind(), msg)
+}
+
+fn mode_name(mode: SslMode) -> &'static str {
+    match mode {
+        SslMode::Disable => "disable",
+        SslMode::Prefer => "prefer",
+        SslMode::Require => "require",
+        SslMode::VerifyCa => "verify-ca",
+        SslMode::VerifyFull => "verify-full",
+    }
+}
+
+/// An encrypted connection.
+pub(super) struct RustlsStream<S>(tokio_rustls::client::TlsStream<S>);
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for RustlsStream<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for RustlsStream<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> tokio_postgres::tls::TlsStream for RustlsStream<S> {
+    fn channel_binding(&self) -> ChannelBinding {
+        ChannelBinding::none()
+    }
+}
+
+/// `prefer` and `require`: any certificate, as libpq; the handshake's signatures are still
+/// checked, so the session is encrypted to whoever holds the certificate's key.
+#[derive(Debug)]
+struct NoVerify(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for NoVerify {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `verify-ca`: the full webpki check, less the host name. webpki checks the chain (and its
+/// dates and usages) before the name, so a name error means everything else passed.
+#[derive(Debug)]
+struct ChainOnly(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}

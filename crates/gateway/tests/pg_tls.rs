@@ -1,0 +1,175 @@
+//! TLS to PostgreSQL, against the TLS-only server `scripts/test` starts
+//! (`scripts/pg-setup start --ssl`: `OPENCLAW_TEST_PG_SSL_URL`, and `OPENCLAW_TEST_PG_SSL_CA`,
+//! the PEM of the throwaway CA that signed its certificate for localhost and 127.0.0.1). Its
+//! pg_hba.conf allows TCP only with TLS. Skipped, saying why, when the URL is unset.
+
+use openclaw_gateway::store::{Claim, EventStatus, NewEvent, PostgresStore, Store, now_ms};
+
+const URL_ENV: &str = "OPENCLAW_TEST_PG_SSL_URL";
+const CA_ENV: &str = "OPENCLAW_TEST_PG_SSL_CA";
+
+/// The server's URL (with a password the server ignores, to check it never shows) and the
+/// CA's path, or `None` with the reason printed.
+fn server(test: &str) -> Option<(String, String)> {
+    let Ok(url) = std::env::var(URL_ENV) else {
+        eprintln!(
+            "skipping {test}: {URL_ENV} is not set (scripts/test starts a TLS-only PostgreSQL \
+             with `scripts/pg-setup start --ssl` and sets it)"
+        );
+        return None;
+    };
+    let ca = std::env::var(CA_ENV)
+        .unwrap_or_else(|_| panic!("{URL_ENV} is set but {CA_ENV} (the CA's PEM) is not"));
+    let url = url.replacen("://openclaw@", "://openclaw:hunter2@", 1);
+    assert!(url.contains("hunter2"), "{url}");
+    Some((url, ca))
+}
+
+/// `url` with `params` added to its query (and a short pool timeout, for the failures).
+fn with(url: &str, params: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}pool_timeout=5&{params}")
+}
+
+/// Connects and checks the store works over the connection: a claim, then the chat's next.
+async fn works(url: &str) {
+    let s = PostgresStore::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect {}: {e}", url.replace("hunter2", "***")));
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let chat = format!("oc_tls_{id}");
+    let e = NewEvent {
+        account: "default".into(),
+        event_id: format!("ev_{id}"),
+        message_id: Some(format!("om_{id}")),
+        event_type: "im.message.receive_v1".into(),
+        chat_key: Some(chat.clone()),
+        payload: "{}".into(),
+        received_at_ms: now_ms(),
+        created_at_ms: None,
+        status: EventStatus::Received,
+    };
+    assert_eq!(s.claim(e).await.unwrap(), Claim::New);
+    let next = s.next_open("default", &chat).await.unwrap().unwrap();
+    assert_eq!(next.event_id, format!("ev_{id}"));
+}
+
+/// The start-up error for `url`, checked to carry no password.
+async fn fails(url: &str) -> String {
+    let err = PostgresStore::connect(url).await.unwrap_err().to_string();
+    assert!(!err.contains("hunter2"), "the password shows: {err}");
+    eprintln!("as expected: {err}");
+    err
+}
+
+#[tokio::test]
+async fn verify_full_with_the_ca_connects_and_the_store_works() {
+    let Some((url, ca)) = server("verify_full_with_the_ca_connects_and_the_store_works") else {
+        return;
+    };
+    works(&with(
+        &url,
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    ))
+    .await;
+    // By name too: the certificate holds localhost as well as 127.0.0.1.
+    let by_name = url.replacen("@127.0.0.1:", "@localhost:", 1);
+    works(&with(
+        &by_name,
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn verify_full_without_the_ca_fails_clearly() {
+    let Some((url, _)) = server("verify_full_without_the_ca_fails_clearly") else {
+        return;
+    };
+    for mode in ["verify-full", "verify-ca"] {
+        let err = fails(&with(&url, &format!("sslmode={mode}"))).await;
+        assert!(err.contains("not trusted"), "{err}");
+        assert!(err.contains("sslrootcert"), "{err}");
+        assert!(err.contains("openclaw:<redacted>@127.0.0.1"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
+    let Some((url, ca)) = server("verify_full_checks_the_host_name_and_verify_ca_does_not") else {
+        return;
+    };
+    // The same server under a name its certificate does not hold.
+    let other = format!(
+        "{}?hostaddr=127.0.0.1",
+        url.replacen("@127.0.0.1:", "@db.example.invalid:", 1)
+    );
+    let err = fails(&with(
+        &other,
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    ))
+    .await;
+    assert!(err.contains("not valid for host"), "{err}");
+    assert!(err.contains("db.example.invalid"), "{err}");
+    works(&with(
+        &other,
+        &format!("sslmode=verify-ca&sslrootcert={ca}"),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn require_and_prefer_connect_without_the_ca() {
+    let Some((url, _)) = server("require_and_prefer_connect_without_the_ca") else {
+        return;
+    };
+    works(&with(&url, "sslmode=require")).await;
+    // prefer (also the default) takes TLS when the server offers it.
+    works(&with(&url, "sslmode=prefer")).await;
+    works(&url).await;
+}
+
+#[tokio::test]
+async fn a_unix_socket_ignores_sslmode_as_libpq_does() {
+    let Some((url, _)) = server("a_unix_socket_ignores_sslmode_as_libpq_does") else {
+        return;
+    };
+    let dir = std::env::var("OPENCLAW_TEST_PG_SSL_DIR")
+        .unwrap_or_else(|_| panic!("{URL_ENV} is set but OPENCLAW_TEST_PG_SSL_DIR is not"));
+    let sock = format!("{dir}/sock").replace('/', "%2F");
+    let url = url.replacen("@127.0.0.1:", &format!("@{sock}:"), 1);
+    works(&with(&url, "sslmode=require")).await;
+}
+
+#[tokio::test]
+async fn disable_against_a_tls_only_server_fails_clearly() {
+    let Some((url, _)) = server("disable_against_a_tls_only_server_fails_clearly") else {
+        return;
+    };
+    let err = fails(&with(&url, "sslmode=disable")).await;
+    assert!(err.contains("refused the connection"), "{err}");
+    assert!(err.contains("no encryption"), "{err}");
+    assert!(err.contains("sslmode=verify-full"), "{err}");
+}
+
+#[tokio::test]
+async fn a_bad_sslrootcert_is_a_clear_start_up_error() {
+    let Some((url, _)) = server("a_bad_sslrootcert_is_a_clear_start_up_error") else {
+        return;
+    };
+    let err = fails(&with(
+        &url,
+        "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+    ))
+    .await;
+    assert!(err.contains("sslrootcert /nonexistent/ca.pem"), "{err}");
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let err = fails(&with(
+        &url,
+        &format!("sslmode=verify-full&sslrootcert={}", empty.path().display()),
+    ))
+    .await;
+    assert!(err.contains("no PEM certificate"), "{err}");
+    let err = fails(&with(&url, "sslmode=verify")).await;
+    assert!(err.contains("sslmode must be"), "{err}");
+}
