@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::http::{client, post_stream};
+use super::http::{Endpoint, post_stream};
 use super::message::{Block, Message, Role, Usage};
 use super::provider::{ChatRequest, EventStream, Provider, ProviderError, ProviderEvent};
 use super::sse::SseEvent;
@@ -23,31 +23,22 @@ const API_VERSION: &str = "2023-06-01";
 /// Claude through the Messages API.
 #[derive(Debug, Clone)]
 pub struct AnthropicProvider {
-    model: String,
-    base_url: String,
-    key: KeySource,
-    http: reqwest::Client,
+    ep: Endpoint,
 }
 
 impl AnthropicProvider {
     /// `model` and `base_url` default to a current Claude model and api.anthropic.com.
     pub fn new(model: Option<String>, base_url: Option<String>, key: KeySource) -> Self {
         AnthropicProvider {
-            model: model.unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
-            base_url: base_url
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
-                .trim_end_matches('/')
-                .to_owned(),
-            key,
-            http: client(),
+            ep: Endpoint::new(model, base_url, key, DEFAULT_MODEL, DEFAULT_BASE_URL),
         }
     }
 
     fn url(&self) -> String {
-        if self.base_url.ends_with("/v1") {
-            format!("{}/messages", self.base_url)
+        if self.ep.base_url.ends_with("/v1") {
+            format!("{}/messages", self.ep.base_url)
         } else {
-            format!("{}/v1/messages", self.base_url)
+            format!("{}/v1/messages", self.ep.base_url)
         }
     }
 }
@@ -59,16 +50,17 @@ impl Provider for AnthropicProvider {
     }
 
     fn model(&self) -> &str {
-        &self.model
+        &self.ep.model
     }
 
     async fn start(&self, req: &ChatRequest) -> Result<EventStream, ProviderError> {
-        let key = self.key.resolve().ok_or(ProviderError::NoApiKey {
+        let key = self.ep.key.resolve().ok_or(ProviderError::NoApiKey {
             provider: NAME,
-            env: self.key.env_name(),
+            env: self.ep.key.env_name(),
         })?;
-        let body = request_body(&self.model, req);
+        let body = request_body(&self.ep.model, req);
         let http = self
+            .ep
             .http
             .post(self.url())
             .header("x-api-key", key.expose())

@@ -269,3 +269,33 @@ mod tests {
         assert_eq!(retry_after_at(&headers(&[]), now), None);
     }
 }
+
+/// Where a provider is and what it answers as: the model, the API root (no trailing slash), the
+/// key and the HTTP client. Both providers are built on one.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    pub model: String,
+    pub base_url: String,
+    pub key: crate::credentials::KeySource,
+    pub http: reqwest::Client,
+}
+
+impl Endpoint {
+    pub fn new(
+        model: Option<String>,
+        base_url: Option<String>,
+        key: crate::credentials::KeySource,
+        default_model: &str,
+        default_base_url: &str,
+    ) -> Endpoint {
+        Endpoint {
+            model: model.unwrap_or_else(|| default_model.to_owned()),
+            base_url: base_url
+                .unwrap_or_else(|| default_base_url.to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            key,
+            http: client(),
+        }
+    }
+}

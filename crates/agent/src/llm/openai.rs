@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 
 use super::anthropic::tool_call;
-use super::http::{client, post_stream};
+use super::http::{Endpoint, post_stream};
 use super::message::{Block, Message, Role, Usage};
 use super::provider::{ChatRequest, EventStream, Provider, ProviderError, ProviderEvent};
 use super::sse::SseEvent;
@@ -23,30 +23,21 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 /// A chat-completions server.
 #[derive(Debug, Clone)]
 pub struct OpenAiProvider {
-    model: String,
-    base_url: String,
-    key: KeySource,
-    http: reqwest::Client,
+    ep: Endpoint,
 }
 
 impl OpenAiProvider {
     /// `base_url` is the API root including `/v1` (e.g. `http://localhost:11434/v1` for Ollama).
     pub fn new(model: Option<String>, base_url: Option<String>, key: KeySource) -> Self {
         OpenAiProvider {
-            model: model.unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
-            base_url: base_url
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
-                .trim_end_matches('/')
-                .to_owned(),
-            key,
-            http: client(),
+            ep: Endpoint::new(model, base_url, key, DEFAULT_MODEL, DEFAULT_BASE_URL),
         }
     }
 
     /// OpenAI itself wants `max_completion_tokens` (its newer models refuse `max_tokens`); the
     /// compatible servers know `max_tokens`.
     fn is_openai(&self) -> bool {
-        self.base_url.contains("api.openai.com")
+        self.ep.base_url.contains("api.openai.com")
     }
 }
 
@@ -57,23 +48,24 @@ impl Provider for OpenAiProvider {
     }
 
     fn model(&self) -> &str {
-        &self.model
+        &self.ep.model
     }
 
     async fn start(&self, req: &ChatRequest) -> Result<EventStream, ProviderError> {
-        let key = self.key.resolve();
+        let key = self.ep.key.resolve();
         // Local servers (Ollama, vLLM) often need no key; only OpenAI itself insists.
         if key.is_none() && self.is_openai() {
             return Err(ProviderError::NoApiKey {
                 provider: NAME,
-                env: self.key.env_name(),
+                env: self.ep.key.env_name(),
             });
         }
         let key = key.unwrap_or_else(|| crate::credentials::ApiKey::new(""));
-        let body = request_body(&self.model, req, self.is_openai());
+        let body = request_body(&self.ep.model, req, self.is_openai());
         let mut http = self
+            .ep
             .http
-            .post(format!("{}/chat/completions", self.base_url));
+            .post(format!("{}/chat/completions", self.ep.base_url));
         if !key.expose().is_empty() {
             http = http.bearer_auth(key.expose());
         }
