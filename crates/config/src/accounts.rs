@@ -179,6 +179,7 @@ fn account(
             .pick(|o| o.str("renderMode").and_then(RenderMode::from_spelling))
             .unwrap_or_default(),
         max_event_age,
+        catch_up: scope.pick(|o| o.bool("catchUp")).unwrap_or(true),
         media_max_bytes,
         app_rate_limit: scope
             .pick(|o| o.obj("rateLimits").f64("appPerSecond"))

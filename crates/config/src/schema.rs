@@ -144,6 +144,7 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
         ("pingIntervalSeconds", leaf(Number { positive: false })),
         ("renderMode", leaf(Enum(RENDER_MODES))),
         ("maxEventAgeMinutes", leaf(Number { positive: false })),
+        ("catchUp", leaf(Bool)),
         ("mediaMaxMb", leaf(Number { positive: false })),
         (
             "downloads",

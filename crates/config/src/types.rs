@@ -71,6 +71,10 @@ pub struct Account {
     pub render_mode: RenderMode,
     /// Events older than this are dropped (redeliveries after an outage).
     pub max_event_age: Duration,
+    /// After a dropped long connection or a restart, read a chat's recent history before a
+    /// turn, so a message the platform pushed into the lost socket is answered first, in its
+    /// place, without waiting for the redelivery (`catchUp`, default on).
+    pub catch_up: bool,
     pub media_max_bytes: u64,
     pub dm_download_dir: Option<PathBuf>,
     pub group_download_dir: Option<PathBuf>,

@@ -81,6 +81,8 @@ pub struct AccountRt {
     pub(crate) twins: crate::twins::Twins,
     /// Sender names from the contact API, cached.
     pub(crate) names: Arc<crate::names::Names>,
+    /// When events may have been lost, and which chats were read back since.
+    pub(crate) gaps: crate::inbound::catch_up::Gaps,
 }
 
 impl std::fmt::Debug for AccountRt {
@@ -106,6 +108,7 @@ impl AccountRt {
         Ok(AccountRt {
             twins: crate::twins::Twins::default(),
             names,
+            gaps: Default::default(),
             app_id: client.app_id().to_string(),
             client,
             bot: OnceCell::new(),

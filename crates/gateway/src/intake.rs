@@ -39,6 +39,28 @@ pub async fn accept(
     envelope: &Envelope,
     raw: &[u8],
 ) -> Result<Accepted, NotRecorded> {
+    record(ctx, account, envelope, raw, false).await
+}
+
+/// Records a message read back from a chat's history that no connection delivered (see
+/// `inbound::catch_up`); `true` when it was new. Already recorded is the usual case and is
+/// not logged.
+pub(crate) async fn recover(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    raw: &[u8],
+) -> Result<bool, NotRecorded> {
+    let envelope = Envelope::parse(raw).map_err(|e| NotRecorded(e.to_string()))?;
+    Ok(record(ctx, account, &envelope, raw, true).await? == Accepted::New)
+}
+
+async fn record(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    envelope: &Envelope,
+    raw: &[u8],
+    recovered: bool,
+) -> Result<Accepted, NotRecorded> {
     let acct = account.id();
     if let Some(app) = &envelope.app_id
         && app.as_str() != account.app_id
@@ -46,7 +68,9 @@ pub async fn accept(
         tracing::warn!(target: "lark", "[{acct}] dropping an event for another app ({app})");
         return Ok(Accepted::Dropped);
     }
-    account.touch();
+    if !recovered {
+        account.touch();
+    }
     let received_at_ms = now_ms();
     let mut event = NewEvent {
         account: acct.to_owned(),
@@ -96,7 +120,10 @@ pub async fn accept(
     match claim {
         Claim::New => {
             ctx.metrics.event_received(acct);
-            if ctx.verbose {
+            if recovered {
+                ctx.metrics.event_recovered(acct);
+                tracing::warn!(target: "lark", "[{acct}] recovered message {} from the chat's history: the connection it was pushed to was lost", message_id_of(envelope));
+            } else if ctx.verbose {
                 tracing::info!(target: "lark", "[{acct}] event {} ({}) recorded", envelope.event_id(), envelope.event_type());
             }
             if status == EventStatus::Expired {
@@ -107,11 +134,19 @@ pub async fn accept(
             }
             Ok(Accepted::New)
         }
+        Claim::DuplicateEvent | Claim::DuplicateMessage if recovered => Ok(Accepted::Duplicate),
         Claim::DuplicateEvent | Claim::DuplicateMessage => {
             ctx.metrics.event_duplicate(acct);
             tracing::info!(target: "lark", "[{acct}] skipping duplicate event {} ({})", envelope.event_id(), if claim == Claim::DuplicateEvent { "event id seen" } else { "message id seen" });
             Ok(Accepted::Duplicate)
         }
+    }
+}
+
+fn message_id_of(envelope: &Envelope) -> &str {
+    match &envelope.event {
+        Event::MessageReceived(m) => m.message_id.as_str(),
+        _ => envelope.event_id(),
     }
 }
 
@@ -165,12 +200,20 @@ async fn run_connection(
         .push(conn.watch());
     let mut status = conn.watch();
     let acct = account.id().to_owned();
+    // What was seen last: a new disconnect means the events pushed into the lost socket after
+    // its last frame are gone until the platform redelivers them.
+    let (mut disconnects, mut last_frame) = (0, None);
     loop {
         tokio::select! {
             _ = stopped(&mut stop) => break,
             changed = status.changed() => {
                 if changed.is_err() { break; }
                 let s = status.borrow().clone();
+                if s.disconnects > disconnects {
+                    let since = last_frame.or(s.last_frame_at).unwrap_or(s.since);
+                    crate::inbound::catch_up::connection_lost(&ctx, &account, since);
+                }
+                (disconnects, last_frame) = (s.disconnects, s.last_frame_at);
                 ctx.metrics.connection_state(&acct, index, s.state.as_str());
                 if let lark::ws::ConnState::Fatal(reason) = &s.state {
                     tracing::error!(target: "lark", "[{acct}] long connection {index} stopped for good: {reason}");

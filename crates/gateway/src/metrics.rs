@@ -66,6 +66,10 @@ const HELP: &[(&str, &str)] = &[
         "Events dropped as already seen (event id or message id)",
     ),
     (
+        "openclaw_events_recovered_total",
+        "Messages a lost connection never delivered, recovered from the chat's history",
+    ),
+    (
         "openclaw_events_acked_total",
         "Events acknowledged after being recorded",
     ),
@@ -118,6 +122,10 @@ impl Metrics {
 
     pub fn event_duplicate(&self, account: &str) {
         self.inc("openclaw_events_duplicate_total", &[("account", account)]);
+    }
+
+    pub fn event_recovered(&self, account: &str) {
+        self.inc("openclaw_events_recovered_total", &[("account", account)]);
     }
 
     pub fn event_acked(&self, account: &str) {

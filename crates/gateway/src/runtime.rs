@@ -182,6 +182,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
             Mode::Webhook => "webhook",
         };
         tracing::info!(target: "lark", "[{}] starting Lark provider ({}) in {mode} mode", account.id(), account.app_id);
+        crate::inbound::catch_up::started(&ctx, account).await;
         if opts.verbose {
             let (ctx, account) = (ctx.clone(), account.clone());
             intake.spawn(async move { probe_at_start(&ctx, &account).await });

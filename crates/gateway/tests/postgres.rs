@@ -248,6 +248,27 @@ both!(
     }
 );
 
+both!(
+    known_messages_and_the_last_receipt,
+    |s: Arc<dyn Store>| async move {
+        assert_eq!(s.last_received_ms("default").await.unwrap(), None);
+        assert!(s.known_messages("default", &[]).await.unwrap().is_empty());
+        let mut e = ev("e1", Some("om_1"), "oc_a");
+        e.received_at_ms = 1_000;
+        s.claim(e).await.unwrap();
+        let mut e = ev("e2", Some("om_2"), "oc_b");
+        e.received_at_ms = 2_000;
+        s.claim(e).await.unwrap();
+        assert_eq!(s.last_received_ms("default").await.unwrap(), Some(2_000));
+        assert_eq!(s.last_received_ms("prod").await.unwrap(), None);
+        let ask = ["om_2".to_owned(), "om_3".to_owned(), "om_1".to_owned()];
+        let mut known = s.known_messages("default", &ask).await.unwrap();
+        known.sort();
+        assert_eq!(known, ["om_1", "om_2"]);
+        assert!(s.known_messages("prod", &ask).await.unwrap().is_empty());
+    }
+);
+
 /// Two stores on one database: two replicas.
 async fn two_replicas(test: &str) -> Option<(PostgresStore, PostgresStore)> {
     let url = pg::fresh_db(test).await?;
@@ -344,6 +365,43 @@ async fn heartbeats_count_the_replicas_alive() {
     assert_eq!(b.replicas_alive(10_000).await.unwrap(), Some(2));
     let sqlite = SqliteStore::in_memory().unwrap();
     assert_eq!(sqlite.replicas_alive(10_000).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn gaps_and_lapsed_replicas_are_seen_by_every_replica() {
+    let Some((a, b)) = two_replicas("gaps").await else {
+        return;
+    };
+    let now = now_ms();
+    a.record_gap("default", now - 5_000, now - 1_000)
+        .await
+        .unwrap();
+    a.record_gap("default", now - 90_000, now - 80_000)
+        .await
+        .unwrap();
+    a.record_gap("prod", now - 5_000, now).await.unwrap();
+    assert_eq!(
+        b.gaps("default", now - 60_000).await.unwrap(),
+        [(now - 5_000, now - 1_000)]
+    );
+    // A replica that beat 11 s ago has lapsed (alive within 10 s); one that beat now has not.
+    let replica = |id: &str| Replica {
+        id: id.into(),
+        host: "h".into(),
+        pid: 1,
+        started_at_ms: now,
+    };
+    a.heartbeat(&replica("ra")).await.unwrap();
+    assert!(b.lapsed_replicas(10_000, 4_000).await.unwrap().is_empty());
+    assert_eq!(b.lapsed_replicas(-1_000, 4_000).await.unwrap().len(), 1);
+    // Long gone is not news.
+    assert!(b.lapsed_replicas(-10_000, 4_000).await.unwrap().is_empty());
+    let sqlite = SqliteStore::in_memory().unwrap();
+    sqlite
+        .record_gap("default", now - 5_000, now)
+        .await
+        .unwrap();
+    assert!(sqlite.gaps("default", 0).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -201,6 +201,17 @@ pub(crate) fn spawn_replica_tasks(
                 _ => {}
             }
             failing = beat.is_err();
+            // A replica that stopped beating died with its sockets: what they held is lost.
+            let recent = 2 * SWEEP_EVERY.as_millis() as i64;
+            if let Ok(lapsed) = ctx
+                .store
+                .lapsed_replicas(ALIVE_WINDOW.as_millis() as i64, recent)
+                .await
+            {
+                for seen in lapsed {
+                    crate::inbound::catch_up::replica_lapsed(&ctx, seen);
+                }
+            }
             for account in &ctx.accounts {
                 if let Ok(chats) = ctx.store.orphan_chats(account.id(), grace).await {
                     for chat in chats {

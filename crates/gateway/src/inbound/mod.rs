@@ -6,6 +6,7 @@
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
 
+pub(crate) mod catch_up;
 pub mod lease;
 mod media;
 pub mod policy;
@@ -76,6 +77,10 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
                 ctx.sleep_unless_stopping(lease::BUSY_WAIT).await;
                 continue;
             }
+        }
+        // A connection lost lately may have taken an earlier message of this chat with it.
+        if catch_up::before_turn(&ctx, &account, &event).await {
+            continue;
         }
         let Ok(_permit) = ctx.turn_slots.acquire().await else {
             break;

@@ -236,6 +236,12 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// The chat queues with open events received after `since_ms` (for replay on start).
     async fn open_chats(&self, account: &str, since_ms: i64) -> Result<Vec<String>>;
 
+    /// Which of `message_ids` the account has recorded already.
+    async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>>;
+
+    /// When the account last received an event (any replica), if ever.
+    async fn last_received_ms(&self, account: &str) -> Result<Option<i64>>;
+
     /// Moves an event to `status`, with an optional reason.
     async fn set_status(
         &self,
@@ -353,6 +359,26 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn replicas_alive(&self, window_ms: i64) -> Result<Option<u64>> {
         let _ = window_ms;
         Ok(None)
+    }
+
+    /// The last heartbeats of replicas that stopped beating within the last `recent_ms` after
+    /// `alive_ms` of silence: they died, and what their connections held is lost.
+    async fn lapsed_replicas(&self, alive_ms: i64, recent_ms: i64) -> Result<Vec<i64>> {
+        let _ = (alive_ms, recent_ms);
+        Ok(Vec::new())
+    }
+
+    /// Shares a span of platform time in which this replica may have missed events (see
+    /// `inbound::catch_up`); a store only one process uses keeps nothing (the process remembers).
+    async fn record_gap(&self, account: &str, from_ms: i64, to_ms: i64) -> Result<()> {
+        let _ = (account, from_ms, to_ms);
+        Ok(())
+    }
+
+    /// The shared gaps of an account ending after `since_ms`, as `(from_ms, to_ms)`.
+    async fn gaps(&self, account: &str, since_ms: i64) -> Result<Vec<(i64, i64)>> {
+        let _ = (account, since_ms);
+        Ok(Vec::new())
     }
 }
 

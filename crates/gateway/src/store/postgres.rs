@@ -267,6 +267,29 @@ impl Store for PostgresStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>> {
+        if message_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .rows(
+                "SELECT message_id FROM events WHERE account = $1 AND message_id = ANY($2)",
+                &[&account, &message_ids],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn last_received_ms(&self, account: &str) -> Result<Option<i64>> {
+        let row = self
+            .opt_row(
+                "SELECT MAX(received_at_ms) FROM events WHERE account = $1",
+                &[&account],
+            )
+            .await?;
+        Ok(row.and_then(|r| r.get(0)))
+    }
+
     async fn set_status(
         &self,
         account: &str,
@@ -448,5 +471,17 @@ impl Store for PostgresStore {
 
     async fn replicas_alive(&self, window_ms: i64) -> Result<Option<u64>> {
         self.alive(window_ms).await.map(Some)
+    }
+
+    async fn lapsed_replicas(&self, alive_ms: i64, recent_ms: i64) -> Result<Vec<i64>> {
+        self.lapsed(alive_ms, recent_ms).await
+    }
+
+    async fn record_gap(&self, account: &str, from_ms: i64, to_ms: i64) -> Result<()> {
+        self.add_gap(account, from_ms, to_ms).await
+    }
+
+    async fn gaps(&self, account: &str, since_ms: i64) -> Result<Vec<(i64, i64)>> {
+        self.recent_gaps(account, since_ms).await
     }
 }

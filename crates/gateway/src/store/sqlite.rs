@@ -285,6 +285,36 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>> {
+        if message_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let account = account.to_owned();
+        let ids = message_ids.to_vec();
+        self.with(move |c| {
+            let marks = vec!["?"; ids.len()].join(", ");
+            let mut st = c.prepare(&format!(
+                "SELECT message_id FROM events WHERE account = ? AND message_id IN ({marks})"
+            ))?;
+            let args = std::iter::once(&account).chain(ids.iter());
+            let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn last_received_ms(&self, account: &str) -> Result<Option<i64>> {
+        let account = account.to_owned();
+        self.with(move |c| {
+            c.query_row(
+                "SELECT MAX(received_at_ms) FROM events WHERE account = ?1",
+                params![account],
+                |r| r.get(0),
+            )
+        })
+        .await
+    }
+
     async fn set_status(
         &self,
         account: &str,

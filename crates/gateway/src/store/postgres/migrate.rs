@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_sessions.sql"),
     include_str!("../../../migrations/postgres/0003_replicas.sql"),
+    include_str!("../../../migrations/postgres/0004_gaps.sql"),
 ];
 
 /// The key of the advisory lock that serializes migrations of replicas starting together.

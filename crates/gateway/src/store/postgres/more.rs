@@ -12,6 +12,9 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// Heartbeat rows older than this are deleted (the replica is long gone).
 const FORGET_REPLICA_MS: i64 = 86_400_000;
 
+/// Gap rows older than this are deleted (no turn looks that far back).
+const FORGET_GAP_MS: i64 = 3_600_000;
+
 const PAIRING_COLUMNS: &str =
     "account, open_id, code, chat_id, name, status, created_at_ms, expires_at_ms";
 
@@ -281,5 +284,46 @@ impl PostgresStore {
             .map(|r| r.get(0))
             .unwrap_or(0);
         Ok(n as u64)
+    }
+
+    pub(super) async fn lapsed(&self, alive_ms: i64, recent_ms: i64) -> Result<Vec<i64>> {
+        let rows = self
+            .rows(
+                &format!(
+                    "SELECT seen_at_ms FROM replicas WHERE seen_at_ms < {NOW_MS} - $1 \
+                     AND seen_at_ms >= {NOW_MS} - $1 - $2"
+                ),
+                &[&alive_ms, &recent_ms],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    pub(super) async fn add_gap(&self, account: &str, from_ms: i64, to_ms: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO gaps (account, from_ms, to_ms) VALUES ($1, $2, $3)",
+            &[&account, &from_ms, &to_ms],
+        )
+        .await?;
+        self.exec(
+            "DELETE FROM gaps WHERE to_ms < $1",
+            &[&(to_ms - FORGET_GAP_MS)],
+        )
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn recent_gaps(
+        &self,
+        account: &str,
+        since_ms: i64,
+    ) -> Result<Vec<(i64, i64)>> {
+        let rows = self
+            .rows(
+                "SELECT from_ms, to_ms FROM gaps WHERE account = $1 AND to_ms >= $2",
+                &[&account, &since_ms],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 }
