@@ -43,6 +43,8 @@ pub struct SoakStats {
     pub kills: usize,
     /// Messages answered after a later one of their chat.
     pub late: Vec<String>,
+    /// Messages never answered.
+    pub unanswered: Vec<String>,
 }
 
 /// The SQLite run, then (with `--db-url`) the PostgreSQL run; prints the table.
@@ -260,7 +262,8 @@ async fn run_one(bins: &Binaries, args: &Args, n: usize, db: Option<&str>) -> Re
     tokio::time::sleep(Duration::from_millis(args.settle_ms)).await;
     transcripts = read_all(&sim, &chats).await?;
     let mut stats = figures(&transcripts, &index, total);
-    explain_late(&sim, &stats.late).await;
+    explain(&sim, "answered late", &stats.late).await;
+    explain(&sim, "never answered", &stats.unanswered).await;
     let mut peak = 0u64;
     for r in replicas.iter_mut() {
         if let Some(s) = r.sampler.take() {
@@ -292,7 +295,7 @@ async fn run_one(bins: &Binaries, args: &Args, n: usize, db: Option<&str>) -> Re
 /// How the first few messages answered out of order were delivered: their attempts, relative
 /// to the message's creation (a first push lost with a dropped socket shows as a second attempt
 /// seconds later, after the chat's next message was answered).
-async fn explain_late(sim: &Sim, late: &[String]) {
+async fn explain(sim: &Sim, what: &str, late: &[String]) {
     if late.is_empty() {
         return;
     }
@@ -313,13 +316,17 @@ async fn explain_late(sim: &Sim, late: &[String]) {
             .flatten()
             .map(|a| {
                 format!(
-                    "+{} ms on connection {}",
+                    "+{} ms on connection {} ({})",
                     a["at_ms"].as_u64().unwrap_or(0).saturating_sub(created),
-                    a["connection_id"]
+                    a["connection_id"],
+                    a["outcome"]
                 )
             })
             .collect();
-        println!("  answered late: {id}: {}", attempts.join(", "));
+        println!(
+            "  {what}: {id} (created at {created} ms): {}",
+            attempts.join(", ")
+        );
     }
 }
 
@@ -415,5 +422,10 @@ fn figures(t: &[Vec<Value>], index: &HashMap<String, (usize, usize)>, total: usi
         failed_calls: 0,
         kills: 0,
         late,
+        unanswered: index
+            .keys()
+            .filter(|id| !count.contains_key(*id))
+            .cloned()
+            .collect(),
     }
 }

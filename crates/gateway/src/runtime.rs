@@ -130,6 +130,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         started_at_ms: now_ms(),
     };
     if store.shared() {
+        crate::inbound::lease::succeed(&store, &replica, &opts.state_dir).await;
         // Counted among the replicas alive before it takes any event.
         store.heartbeat(&replica).await?;
         tracing::info!(target: "gateway", "store: {store:?}, shared with other replicas (this one is {})", replica.id);

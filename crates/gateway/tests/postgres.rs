@@ -249,18 +249,25 @@ both!(
 );
 
 both!(
-    known_messages_and_the_last_receipt,
+    known_messages_and_the_marks_a_restart_reads_back_from,
     |s: Arc<dyn Store>| async move {
-        assert_eq!(s.last_received_ms("default").await.unwrap(), None);
+        assert_eq!(s.restart_marks("default").await.unwrap(), (None, None));
         assert!(s.known_messages("default", &[]).await.unwrap().is_empty());
-        let mut e = ev("e1", Some("om_1"), "oc_a");
-        e.received_at_ms = 1_000;
-        s.claim(e).await.unwrap();
-        let mut e = ev("e2", Some("om_2"), "oc_b");
-        e.received_at_ms = 2_000;
-        s.claim(e).await.unwrap();
-        assert_eq!(s.last_received_ms("default").await.unwrap(), Some(2_000));
-        assert_eq!(s.last_received_ms("prod").await.unwrap(), None);
+        for (i, chat) in ["oc_a", "oc_b", "oc_c"].iter().enumerate() {
+            let mut e = ev(&format!("e{i}"), Some(&format!("om_{i}")), chat);
+            e.received_at_ms = 1_000 * (i as i64 + 1);
+            e.created_at_ms = Some(900 * (i as i64 + 1));
+            s.claim(e).await.unwrap();
+        }
+        s.set_status("default", "e0", EventStatus::Sent, None)
+            .await
+            .unwrap();
+        // The last receipt, and the creation of the oldest event not finished.
+        assert_eq!(
+            s.restart_marks("default").await.unwrap(),
+            (Some(3_000), Some(1_800))
+        );
+        assert_eq!(s.restart_marks("prod").await.unwrap(), (None, None));
         let ask = ["om_2".to_owned(), "om_3".to_owned(), "om_1".to_owned()];
         let mut known = s.known_messages("default", &ask).await.unwrap();
         known.sort();

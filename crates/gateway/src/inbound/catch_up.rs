@@ -90,7 +90,10 @@ impl Gaps {
             .iter()
             .chain(g.shared.iter())
             .filter(|(from, to)| *from < created_ms && created_ms <= to + HORIZON_MS)
-            .filter(|(from, to)| !read.is_some_and(|(a, b)| a <= *from && *to <= b))
+            // Read already, as far as this message needs: what came after it may wait.
+            .filter(|(from, to)| {
+                !read.is_some_and(|(a, b)| a <= *from && (*to).min(created_ms) <= b)
+            })
             .map(|w| w.0)
             .min()?;
         // What was read already need not be read again.
@@ -125,20 +128,21 @@ pub(crate) fn connection_lost(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, last_fra
 }
 
 /// At start: what arrived after the last recorded event may have been pushed into the
-/// previous process's sockets. Beside live replicas that is the last few seconds only.
+/// previous process's sockets (beside live replicas, the last few seconds only), and the chats
+/// with unfinished turns were not read back yet for the gaps that process knew of.
 pub(crate) async fn started(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
     let now = now_ms();
-    let last = match ctx.store.last_received_ms(account.id()).await {
-        Ok(Some(t)) => t,
-        // Never received anything: nothing can have been missed that a redelivery would not
-        // bring in order.
-        Ok(None) => return,
+    let (last, oldest_open) = match ctx.store.restart_marks(account.id()).await {
+        Ok(t) => t,
         Err(e) => {
             tracing::warn!(target: "lark", "[{}] cannot read when the last event came: {e}", account.id());
-            now
+            (Some(now), None)
         }
     };
-    let mut from = last.min(now);
+    // Never received anything: nothing can have been missed that a redelivery would not bring
+    // in order.
+    let Some(last) = last else { return };
+    let mut from = last.min(now).min(oldest_open.unwrap_or(i64::MAX));
     if ctx.store.shared() {
         from = from.min(now - RESTART_LOOKBACK_MS);
     }
@@ -170,8 +174,8 @@ fn gap(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, from_ms: i64, to_ms: i64) {
 }
 
 /// Before the turn of `ev`: reads the chat's history over any gap that concerns it and records
-/// the messages no connection delivered. `true` when it found some (they are older: read the
-/// queue again).
+/// the messages no connection delivered. `true` when it read (the queue may have an older
+/// event now: read it again; the chat is not read twice for the same gap).
 pub(crate) async fn before_turn(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
@@ -243,9 +247,11 @@ pub(crate) async fn before_turn(
         }
     };
     match read {
-        Ok(found) => {
+        Ok(_) => {
             account.gaps.covered(chat, from, created);
-            found > 0
+            // Read the queue again even when nothing was missing: while the read ran, an
+            // earlier message may have come the usual way (a redelivery) and must go first.
+            true
         }
         Err(e) => {
             if account.gaps.first_failure() {
@@ -457,8 +463,11 @@ mod tests {
             None,
             "long after: redelivered by then"
         );
-        // Read up to a message created inside the gap: the next one reads on from there.
+        // Read up to a message created inside the gap: that message needs nothing more, the
+        // next one reads on from there.
         gaps.covered("oc_a", 5_000, 7_000);
+        assert_eq!(gaps.read_from("oc_a", 7_000), None);
+        assert_eq!(gaps.read_from("oc_a", 6_000), None);
         assert_eq!(gaps.read_from("oc_a", 8_000), Some(7_000 - MARGIN_MS));
         gaps.covered("oc_a", 5_000, 10_000);
         assert_eq!(gaps.read_from("oc_a", 11_000), None, "read past the gap");

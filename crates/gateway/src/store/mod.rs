@@ -239,8 +239,9 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Which of `message_ids` the account has recorded already.
     async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>>;
 
-    /// When the account last received an event (any replica), if ever.
-    async fn last_received_ms(&self, account: &str) -> Result<Option<i64>>;
+    /// When the account last received an event (any replica), if ever; and the creation time
+    /// of its oldest open event, if any.
+    async fn restart_marks(&self, account: &str) -> Result<(Option<i64>, Option<i64>)>;
 
     /// Moves an event to `status`, with an optional reason.
     async fn set_status(
@@ -340,6 +341,13 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn release_chat(&self, account: &str, chat_key: &str, holder: &str) -> Result<()> {
         let _ = (account, chat_key, holder);
         Ok(())
+    }
+
+    /// Gives up every lease of a replica known to be dead (this process's predecessor on the
+    /// same state directory) and deletes its heartbeat; returns how many leases it held.
+    async fn forget_replica(&self, id: &str) -> Result<u64> {
+        let _ = id;
+        Ok(0)
     }
 
     /// Chats with open events received at least `grace_ms` ago whose lease is absent or

@@ -280,14 +280,13 @@ impl Store for PostgresStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    async fn last_received_ms(&self, account: &str) -> Result<Option<i64>> {
-        let row = self
-            .opt_row(
-                "SELECT MAX(received_at_ms) FROM events WHERE account = $1",
-                &[&account],
-            )
-            .await?;
-        Ok(row.and_then(|r| r.get(0)))
+    async fn restart_marks(&self, account: &str) -> Result<(Option<i64>, Option<i64>)> {
+        let sql = format!(
+            "SELECT MAX(received_at_ms), MIN(CASE WHEN status IN {OPEN} THEN created_at_ms END) \
+             FROM events WHERE account = $1"
+        );
+        let row = self.opt_row(&sql, &[&account]).await?;
+        Ok(row.map_or((None, None), |r| (r.get(0), r.get(1))))
     }
 
     async fn set_status(
@@ -459,6 +458,10 @@ impl Store for PostgresStore {
 
     async fn release_chat(&self, account: &str, chat_key: &str, holder: &str) -> Result<()> {
         self.release(account, chat_key, holder).await
+    }
+
+    async fn forget_replica(&self, id: &str) -> Result<u64> {
+        self.forget(id).await
     }
 
     async fn orphan_chats(&self, account: &str, grace_ms: i64) -> Result<Vec<String>> {

@@ -303,13 +303,14 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn last_received_ms(&self, account: &str) -> Result<Option<i64>> {
+    async fn restart_marks(&self, account: &str) -> Result<(Option<i64>, Option<i64>)> {
         let account = account.to_owned();
         self.with(move |c| {
             c.query_row(
-                "SELECT MAX(received_at_ms) FROM events WHERE account = ?1",
+                "SELECT MAX(received_at_ms), MIN(CASE WHEN status IN ('received', 'admitted', \
+                 'answered') THEN created_at_ms END) FROM events WHERE account = ?1",
                 params![account],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
         })
         .await

@@ -235,6 +235,15 @@ impl PostgresStore {
         .map(drop)
     }
 
+    pub(super) async fn forget(&self, holder: &str) -> Result<u64> {
+        let n = self
+            .exec("DELETE FROM chat_leases WHERE holder = $1", &[&holder])
+            .await?;
+        self.exec("DELETE FROM replicas WHERE id = $1", &[&holder])
+            .await?;
+        Ok(n)
+    }
+
     pub(super) async fn orphans(&self, account: &str, grace_ms: i64) -> Result<Vec<String>> {
         // `received_at_ms` is the claiming replica's clock; the grace only keeps the sweep off
         // events whose own replica is about to take them.
