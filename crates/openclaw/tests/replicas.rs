@@ -168,3 +168,41 @@ async fn a_replica_killed_mid_turn_leaves_its_work_to_the_others_answered_once()
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_restarted_after_kill_9_gives_back_its_leases_at_once() {
+    let Some(db) = fresh_db("a_replica_restarted_after_kill_9").await else {
+        return;
+    };
+    let sim = sim().await;
+    let marks = tempfile::tempdir().unwrap();
+    let script = format!(
+        "cat >/dev/null; touch '{}/'$PPID; sleep 1; echo 'the slow answer'",
+        s(marks.path())
+    );
+    let agent = format!(
+        "agent: {{ provider: \"command\", command: [\"sh\", \"-c\", {}], timeoutSeconds: 30 }}",
+        serde_json::to_string(&script).unwrap()
+    );
+    let mut fleet = replicas(&sim, &db, 1, &agent).await;
+    let chats = group_chats(&sim, 1);
+    let sent: Vec<Injected> = (0..2)
+        .map(|i| say(sim.state(), APP, &chats[0], "ou_ada", &format!("#{i}")))
+        .collect();
+    let pid = fleet[0].1.pid;
+    wait_until("the agent turn to start", || {
+        marks.path().join(pid.to_string()).exists()
+    })
+    .await;
+    fleet[0].1.kill9().await;
+    // The same machine (state directory) starts it again: its predecessor is gone, so the
+    // chat lease it died holding is given back at once instead of after 10 s.
+    let env = &fleet[0].0;
+    let mut again = env.spawn_with(&["gateway", "run"], &[("OPENCLAW_DATABASE_URL", &db)]);
+    again
+        .wait_stderr("stopped without giving back its chat leases; released 1")
+        .await;
+    let sent = HashMap::from([(chats[0].clone(), sent)]);
+    assert_answered_once_in_order(&sim, &sent).await;
+    again.stop().await;
+}
