@@ -1,7 +1,9 @@
 //! TLS to PostgreSQL, against the TLS-only server `scripts/test` starts
 //! (`scripts/pg-setup start --ssl`: `OPENCLAW_TEST_PG_SSL_URL`, and `OPENCLAW_TEST_PG_SSL_CA`,
 //! the PEM of the throwaway CA that signed its certificate for localhost and 127.0.0.1). Its
-//! pg_hba.conf allows TCP only with TLS. Skipped, saying why, when the URL is unset.
+//! pg_hba.conf allows TCP only with TLS, and its database `certonly` only with a client
+//! certificate (`OPENCLAW_TEST_PG_SSL_CLIENT_CERT` and `_KEY`, signed by the same CA). Skipped,
+//! saying why, when the URL is unset.
 
 use openclaw_gateway::store::{Claim, EventStatus, NewEvent, PostgresStore, Store, now_ms};
 
@@ -172,4 +174,57 @@ async fn a_bad_sslrootcert_is_a_clear_start_up_error() {
     assert!(err.contains("no PEM certificate"), "{err}");
     let err = fails(&with(&url, "sslmode=verify")).await;
     assert!(err.contains("sslmode must be"), "{err}");
+}
+
+/// The client certificate's and key's paths.
+fn client_files() -> (String, String) {
+    let get =
+        |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{URL_ENV} is set but {k} is not"));
+    (
+        get("OPENCLAW_TEST_PG_SSL_CLIENT_CERT"),
+        get("OPENCLAW_TEST_PG_SSL_CLIENT_KEY"),
+    )
+}
+
+#[tokio::test]
+async fn a_client_certificate_opens_a_database_that_requires_one() {
+    let Some((url, ca)) = server("a_client_certificate_opens_a_database_that_requires_one") else {
+        return;
+    };
+    let (cert, key) = client_files();
+    let certonly = url.replacen("/postgres", "/certonly", 1);
+    let verified = format!("sslmode=verify-full&sslrootcert={ca}");
+    works(&with(
+        &certonly,
+        &format!("{verified}&sslcert={cert}&sslkey={key}"),
+    ))
+    .await;
+    // Without it the server says no, and the error says so.
+    let err = fails(&with(&certonly, &verified)).await;
+    assert!(err.contains("add sslcert=PATH and sslkey=PATH"), "{err}");
+}
+
+#[tokio::test]
+async fn a_client_certificate_needs_both_readable_files() {
+    let Some((url, ca)) = server("a_client_certificate_needs_both_readable_files") else {
+        return;
+    };
+    let (cert, key) = client_files();
+    let verified = format!("sslmode=verify-full&sslrootcert={ca}");
+    let err = fails(&with(&url, &format!("{verified}&sslcert={cert}"))).await;
+    assert!(err.contains("sslcert needs sslkey"), "{err}");
+    let err = fails(&with(
+        &url,
+        &format!("{verified}&sslcert=/nonexistent/c.pem&sslkey={key}"),
+    ))
+    .await;
+    assert!(err.contains("sslcert /nonexistent/c.pem"), "{err}");
+    // A certificate given where a key belongs: named, and nothing of the file shown.
+    let err = fails(&with(
+        &url,
+        &format!("{verified}&sslcert={cert}&sslkey={cert}"),
+    ))
+    .await;
+    assert!(err.contains(&format!("sslkey {cert}")), "{err}");
+    assert!(!err.contains("BEGIN"), "{err}");
 }

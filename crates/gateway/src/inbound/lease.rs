@@ -283,7 +283,10 @@ mod tests {
     #[test]
     fn a_predecessor_runs_unless_its_process_is_gone_or_is_this_one() {
         let me = std::process::id();
-        assert!(!process_may_run(me, me), "a restarted container reuses its pid");
+        assert!(
+            !process_may_run(me, me),
+            "a restarted container reuses its pid"
+        );
         assert!(process_may_run(0, me), "no pid on record: cannot tell");
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let pid = child.id();

@@ -70,6 +70,8 @@ pub(super) fn why_no_connection(e: deadpool_postgres::PoolError) -> String {
     if let Some(d) = e.as_db_error() {
         let hint = if d.message().contains("no encryption") {
             " (the server accepts only TLS connections: use sslmode=verify-full, verify-ca or require)"
+        } else if d.message().contains("client certificate") {
+            " (the server wants a client certificate: add sslcert=PATH and sslkey=PATH to the URL)"
         } else {
             ""
         };
@@ -112,7 +114,8 @@ impl PostgresStore {
             reason,
         };
         let opts = url::parse(url).map_err(&open_err)?;
-        let tls = tls::MakeRustls::new(opts.ssl_mode, &opts.root_cert).map_err(&open_err)?;
+        let tls = tls::MakeRustls::new(opts.ssl_mode, &opts.root_cert, opts.client_cert.as_ref())
+            .map_err(&open_err)?;
         let manager = deadpool_postgres::Manager::from_config(
             opts.pg,
             tls,

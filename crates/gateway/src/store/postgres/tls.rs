@@ -10,8 +10,11 @@
 //!
 //! The trusted roots are the Mozilla set (webpki-roots) plus the certificates in the PEM file
 //! `sslrootcert=PATH` names (`sslrootcert=system`: the built-in set only, and `verify-full`
-//! unless `sslmode` says otherwise, as in libpq 16). TLS channel binding (SCRAM-SHA-256-PLUS)
-//! is not offered; SCRAM-SHA-256 without it works as usual.
+//! unless `sslmode` says otherwise, as in libpq 16). A client certificate is offered when
+//! `sslcert=PATH` and `sslkey=PATH` name its PEM chain and key (PKCS#8, PKCS#1 or SEC1), for
+//! servers that ask for one (`clientcert=verify-ca|verify-full`, or the `cert` method); libpq's
+//! default files under `~/.postgresql/` are not looked for. TLS channel binding
+//! (SCRAM-SHA-256-PLUS) is not offered; SCRAM-SHA-256 without it works as usual.
 
 use std::future::Future;
 use std::io;
@@ -24,7 +27,7 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
@@ -104,7 +107,11 @@ pub(super) struct MakeRustls {
 impl MakeRustls {
     /// Builds the rustls config for `mode`, reading the `sslrootcert` file now so a missing or
     /// empty file is a start-up error rather than a failed connect later.
-    pub(super) fn new(mode: SslMode, root: &RootCert) -> Result<MakeRustls, String> {
+    pub(super) fn new(
+        mode: SslMode,
+        root: &RootCert,
+        client: Option<&ClientCert>,
+    ) -> Result<MakeRustls, String> {
         let provider = CryptoProvider::get_default()
             .cloned()
             .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
@@ -130,12 +137,24 @@ impl MakeRustls {
             }),
             SslMode::VerifyFull => webpki,
         };
-        let mut config = ClientConfig::builder_with_provider(provider)
+        let builder = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("TLS set-up: {e}"))?
             .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth();
+            .with_custom_certificate_verifier(verifier);
+        let mut config = match client {
+            None => builder.with_no_client_auth(),
+            Some(c) => {
+                let (chain, key) = c.load()?;
+                builder.with_client_auth_cert(chain, key).map_err(|e| {
+                    format!(
+                        "sslkey {} does not go with sslcert {}: {e}",
+                        c.key.display(),
+                        c.cert.display()
+                    )
+                })?
+            }
+        };
         // What libpq 17 sends; a server doing direct TLS negotiation requires it.
         config.alpn_protocols = vec![b"postgresql".to_vec()];
         Ok(MakeRustls {
@@ -145,18 +164,50 @@ impl MakeRustls {
     }
 }
 
-fn add_pem_roots(roots: &mut RootCertStore, path: &Path) -> Result<(), String> {
+/// `sslcert` and `sslkey`: the client's certificate chain and its private key, PEM files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct ClientCert {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl ClientCert {
+    /// Read at start, so a missing or unreadable file stops the start with its name.
+    fn load(&self) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
+        let chain = pem_certs("sslcert", &self.cert)?;
+        // Never the key's content in an error: only its path.
+        let key = PrivateKeyDer::from_pem_file(&self.key).map_err(|e| {
+            format!(
+                "sslkey {}: {}",
+                self.key.display(),
+                match e {
+                    rustls::pki_types::pem::Error::Io(io) => io.to_string(),
+                    _ => "no PEM private key (PKCS#8, PKCS#1 or SEC1) in the file".to_owned(),
+                }
+            )
+        })?;
+        Ok((chain, key))
+    }
+}
+
+/// The certificates of a PEM file, at least one; errors name the URL word and the path.
+fn pem_certs(word: &str, path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let shown = path.display();
     let certs = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("sslrootcert {shown}: {}", pem_err(e)))?
+        .map_err(|e| format!("{word} {shown}: {}", pem_err(e)))?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("sslrootcert {shown}: {}", pem_err(e)))?;
+        .map_err(|e| format!("{word} {shown}: {}", pem_err(e)))?;
     if certs.is_empty() {
         return Err(format!(
-            "sslrootcert {shown}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file"
+            "{word} {shown}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file"
         ));
     }
-    for c in certs {
+    Ok(certs)
+}
+
+fn add_pem_roots(roots: &mut RootCertStore, path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    for c in pem_certs("sslrootcert", path)? {
         roots
             .add(c)
             .map_err(|e| format!("sslrootcert {shown}: not a usable CA certificate: {e}"))?;

@@ -1,10 +1,11 @@
 //! The database URL: libpq's parameters for the driver, the pool's own parameters, and the
 //! URL as it may be shown (without its password).
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::tls::{RootCert, SslMode, effective_mode};
+use super::tls::{ClientCert, RootCert, SslMode, effective_mode};
 
 /// What a URL configures.
 pub(super) struct Options {
@@ -15,6 +16,45 @@ pub(super) struct Options {
     /// TLS as `sslmode` and `sslrootcert` say (libpq's defaults applied; see tls.rs).
     pub ssl_mode: SslMode,
     pub root_cert: RootCert,
+    /// `sslcert` and `sslkey`, when both are given.
+    pub client_cert: Option<ClientCert>,
+}
+
+/// The TLS words of a URL, which are ours (the driver knows no verify-* and no client certs).
+#[derive(Default)]
+struct TlsWords {
+    mode: Option<SslMode>,
+    root: Option<RootCert>,
+    cert: Option<String>,
+    key: Option<String>,
+}
+
+impl TlsWords {
+    /// Takes `k=v` when it is a TLS word; `false` when it is not.
+    fn take(&mut self, k: &str, v: String) -> Result<bool, String> {
+        match k {
+            "sslmode" => self.mode = Some(SslMode::parse(&v)?),
+            "sslrootcert" => self.root = Some(root(&v)?),
+            "sslcert" => self.cert = Some(v),
+            "sslkey" => self.key = Some(v),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn client_cert(&self) -> Result<Option<ClientCert>, String> {
+        let given = |v: &Option<String>| v.as_deref().filter(|p| !p.is_empty()).map(PathBuf::from);
+        match (given(&self.cert), given(&self.key)) {
+            (None, None) => Ok(None),
+            (Some(cert), Some(key)) => Ok(Some(ClientCert { cert, key })),
+            (Some(_), None) => Err(
+                "sslcert needs sslkey too: the path of the certificate's private key (PEM)".into(),
+            ),
+            (None, Some(_)) => {
+                Err("sslkey needs sslcert too: the path of the client certificate (PEM)".into())
+            }
+        }
+    }
 }
 
 const DEFAULT_MAX_SIZE: usize = 16;
@@ -26,21 +66,22 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub(super) fn parse(url: &str) -> Result<Options, String> {
     let mut max_size = DEFAULT_MAX_SIZE;
     let mut timeout = DEFAULT_TIMEOUT;
-    let mut ssl_mode = None;
-    let mut root_cert = RootCert::None;
+    let mut tls = TlsWords::default();
     if !url.contains("://") {
-        // The key=value form: only the TLS words are ours (the driver knows no verify-*).
+        // The key=value form: only the TLS words are ours.
         let mut kept = Vec::new();
         for word in url.split_whitespace() {
-            match word.split_once('=') {
-                Some(("sslmode", v)) => ssl_mode = Some(SslMode::parse(v)?),
-                Some(("sslrootcert", v)) => root_cert = root(v)?,
-                _ => kept.push(word),
+            let taken = match word.split_once('=') {
+                Some((k, v)) => tls.take(k, v.to_owned())?,
+                None => false,
+            };
+            if !taken {
+                kept.push(word);
             }
         }
         let pg = tokio_postgres::Config::from_str(&kept.join(" "))
             .map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
-        return finish(pg, max_size, timeout, ssl_mode, root_cert);
+        return finish(pg, max_size, timeout, tls);
     }
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, q),
@@ -49,9 +90,10 @@ pub(super) fn parse(url: &str) -> Result<Options, String> {
     let mut kept = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if tls.take(k, decode(v))? {
+            continue;
+        }
         match k {
-            "sslmode" => ssl_mode = Some(SslMode::parse(&decode(v))?),
-            "sslrootcert" => root_cert = root(&decode(v))?,
             "pool_max_size" => {
                 max_size =
                     v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -76,17 +118,18 @@ pub(super) fn parse(url: &str) -> Result<Options, String> {
     };
     let pg = tokio_postgres::Config::from_str(&rest)
         .map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
-    finish(pg, max_size, timeout, ssl_mode, root_cert)
+    finish(pg, max_size, timeout, tls)
 }
 
 fn finish(
     mut pg: tokio_postgres::Config,
     max_size: usize,
     timeout: Duration,
-    ssl_mode: Option<SslMode>,
-    root_cert: RootCert,
+    tls: TlsWords,
 ) -> Result<Options, String> {
-    let ssl_mode = effective_mode(ssl_mode, &root_cert);
+    let client_cert = tls.client_cert()?;
+    let root_cert = tls.root.unwrap_or(RootCert::None);
+    let ssl_mode = effective_mode(tls.mode, &root_cert);
     // As libpq: sslmode is for TCP; a unix socket (the server never offers TLS there) is used
     // as it is, whatever the mode.
     let unix_only = !pg.get_hosts().is_empty()
@@ -111,6 +154,7 @@ fn finish(
         timeout,
         ssl_mode,
         root_cert,
+        client_cert,
     })
 }
 
@@ -261,5 +305,26 @@ mod tests {
             unix.pg.get_ssl_mode(),
             tokio_postgres::config::SslMode::Disable
         );
+    }
+
+    #[test]
+    fn a_client_certificate_takes_both_files() {
+        let both = parse("postgres://a@h/db?sslcert=%2Fc.pem&sslkey=/k.pem").unwrap();
+        assert_eq!(
+            both.client_cert,
+            Some(ClientCert {
+                cert: "/c.pem".into(),
+                key: "/k.pem".into()
+            })
+        );
+        let kv = parse("host=h user=a sslcert=/c.pem sslkey=/k.pem").unwrap();
+        assert_eq!(kv.client_cert, both.client_cert);
+        assert_eq!(parse("postgres://a@h/db").unwrap().client_cert, None);
+        let err = parse("postgres://a@h/db?sslcert=/c.pem").err().unwrap();
+        assert!(err.contains("sslcert needs sslkey"), "{err}");
+        let err = parse("postgres://a@h/db?sslkey=/k.pem&sslcert=")
+            .err()
+            .unwrap();
+        assert!(err.contains("sslkey needs sslcert"), "{err}");
     }
 }
