@@ -88,6 +88,9 @@ async fn record(
         event.chat_key = Some(m.chat_id.to_string());
         if let Some(t) = m.create_time_ms {
             event.created_at_ms = Some(t as i64);
+            if !recovered {
+                account.gaps.platform_time(t as i64, received_at_ms);
+            }
         }
         let max_age = account.cfg.max_event_age.as_millis() as i64;
         let stale = event

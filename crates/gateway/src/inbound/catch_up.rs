@@ -16,6 +16,7 @@
 //! the turn go on at once. Either way the platform's redelivery still comes.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -31,6 +32,8 @@ use crate::store::{EventStatus, StoredEvent, now_ms};
 
 /// Slack on both ends of a gap, for the platform's clock against ours and for frames in flight.
 const MARGIN_MS: i64 = 2_000;
+/// An event whose message was created longer ago than this is a redelivery, not a fresh push.
+const STALE_PUSH_MS: i64 = 1_000;
 /// A gap concerns messages created until this long after it closed: by then what it lost has
 /// been redelivered (the platform retries after 15 s).
 const HORIZON_MS: i64 = 60_000;
@@ -55,6 +58,9 @@ const MAX_PAGES: usize = 20;
 #[derive(Debug, Default)]
 pub(crate) struct Gaps {
     inner: Mutex<Inner>,
+    /// How far the platform's clock (message create times) ran ahead of ours on the last fresh
+    /// event: a gap closes that much later in create-time terms.
+    ahead_ms: AtomicI64,
 }
 
 #[derive(Debug, Default)]
@@ -71,6 +77,19 @@ struct Inner {
 }
 
 impl Gaps {
+    /// An event pushed now carried a message created at `created_ms` (the platform's clock).
+    pub(crate) fn platform_time(&self, created_ms: i64, received_ms: i64) {
+        let ahead = created_ms - received_ms;
+        // A redelivery's create time is old: it says nothing of the clocks.
+        if ahead > -STALE_PUSH_MS {
+            self.ahead_ms.store(ahead.max(0), Ordering::Relaxed);
+        }
+    }
+
+    fn ahead(&self) -> i64 {
+        self.ahead_ms.load(Ordering::Relaxed)
+    }
+
     fn note(&self, from_ms: i64, to_ms: i64) {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let forget = to_ms - 2 * HORIZON_MS;
@@ -124,7 +143,8 @@ impl Gaps {
 pub(crate) fn connection_lost(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, last_frame: SystemTime) {
     let now = now_ms();
     let from = to_ms(last_frame).clamp(now - MAX_SILENT_MS, now);
-    gap(ctx, account, from - MARGIN_MS, now + MARGIN_MS);
+    let to = now + account.gaps.ahead();
+    gap(ctx, account, from - MARGIN_MS, to + MARGIN_MS);
 }
 
 /// At start: what arrived after the last recorded event may have been pushed into the
@@ -484,5 +504,18 @@ mod tests {
         // Learnt late, a gap opening before the span read is read from its start.
         gaps.note(1_000, 12_000);
         assert_eq!(gaps.read_from("oc_a", 31_000), Some(1_000));
+    }
+
+    #[test]
+    fn the_platform_clock_ahead_of_ours_is_measured_on_fresh_pushes_only() {
+        let gaps = Gaps::default();
+        gaps.platform_time(10_400, 10_000);
+        assert_eq!(gaps.ahead(), 400);
+        // A redelivery of an old message: no news about the clocks.
+        gaps.platform_time(2_000, 20_000);
+        assert_eq!(gaps.ahead(), 400);
+        // Behind by less than the margin covers: counted as level.
+        gaps.platform_time(29_700, 30_000);
+        assert_eq!(gaps.ahead(), 0);
     }
 }
