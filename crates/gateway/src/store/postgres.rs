@@ -1,8 +1,9 @@
 //! The PostgreSQL store, for several gateway replicas sharing one database.
 //!
-//! The same tables and statements as SQLite (migrations/postgres mirrors migrations/sqlite
-//! version for version); only the dialect differs, plus what replicas need and one process
-//! does not: chat leases, the sweep for chats a dead replica left, and heartbeat rows.
+//! The same tables and statements as SQLite (migrations/postgres 0001–0002 mirror
+//! migrations/sqlite); only the dialect differs, plus what replicas need and one process does
+//! not (0003–0004): chat leases, the sweep for chats a dead replica left, heartbeat rows, and
+//! the gaps every replica catches chats up over.
 //!
 //! tokio-postgres with a deadpool pool, rather than sqlx: the plain async driver is all the
 //! hand-written SQL here needs, it builds in a fraction of the time, and the pool gives the
