@@ -43,15 +43,14 @@ pub async fn accept(
 }
 
 /// Records a message read back from a chat's history that no connection delivered (see
-/// `inbound::catch_up`); `true` when it was new. Already recorded is the usual case and is
-/// not logged.
+/// `inbound::catch_up`). Already recorded is the usual case and is not logged.
 pub(crate) async fn recover(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     raw: &[u8],
-) -> Result<bool, NotRecorded> {
+) -> Result<(), NotRecorded> {
     let envelope = Envelope::parse(raw).map_err(|e| NotRecorded(e.to_string()))?;
-    Ok(record(ctx, account, &envelope, raw, true).await? == Accepted::New)
+    record(ctx, account, &envelope, raw, true).await.map(drop)
 }
 
 async fn record(

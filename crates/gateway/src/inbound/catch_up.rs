@@ -133,6 +133,18 @@ impl Gaps {
         g.covered.insert(chat.to_owned(), span);
     }
 
+    /// Whether the gaps every replica shares were read lately.
+    fn shared_fresh(&self) -> bool {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.shared_read.is_some_and(|t| t.elapsed() < SHARED_FRESH)
+    }
+
+    fn set_shared(&self, shared: Vec<(i64, i64)>) {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.shared = shared;
+        g.shared_read = Some(Instant::now());
+    }
+
     fn first_failure(&self) -> bool {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         !std::mem::replace(&mut g.warned, true)
@@ -144,7 +156,7 @@ pub(crate) fn connection_lost(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, last_fra
     let now = now_ms();
     let from = to_ms(last_frame).clamp(now - MAX_SILENT_MS, now);
     let to = now + account.gaps.ahead();
-    gap(ctx, account, from - MARGIN_MS, to + MARGIN_MS);
+    gap(ctx, account, from - MARGIN_MS, to + MARGIN_MS, true);
 }
 
 /// At start: what arrived after the last recorded event may have been pushed into the
@@ -167,23 +179,31 @@ pub(crate) async fn started(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
         from = from.min(now - RESTART_LOOKBACK_MS);
     }
     let from = from.max(now - account.cfg.max_event_age.as_millis() as i64);
-    gap(ctx, account, from - MARGIN_MS, now + MARGIN_MS);
+    gap(ctx, account, from - MARGIN_MS, now + MARGIN_MS, true);
 }
 
-/// A replica last beat at `seen_ms` and then stopped: its sockets' events are lost.
+/// A replica last beat at `seen_ms` and then stopped: its sockets' events are lost. Every
+/// replica sees the lapse in its own sweep, so this gap is not shared.
 pub(crate) fn replica_lapsed(ctx: &Arc<Ctx>, seen_ms: i64) {
     let now = now_ms();
     for account in &ctx.accounts {
-        gap(ctx, account, seen_ms - 2 * MARGIN_MS, now + MARGIN_MS);
+        gap(
+            ctx,
+            account,
+            seen_ms - 2 * MARGIN_MS,
+            now + MARGIN_MS,
+            false,
+        );
     }
 }
 
-fn gap(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, from_ms: i64, to_ms: i64) {
+/// Notes a gap, and with `share` tells the other replicas of it (a shared store).
+fn gap(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, from_ms: i64, to_ms: i64, share: bool) {
     if !account.cfg.catch_up {
         return;
     }
     account.gaps.note(from_ms, to_ms);
-    if ctx.store.shared() {
+    if share && ctx.store.shared() {
         let (ctx, acct) = (ctx.clone(), account.id().to_owned());
         tokio::spawn(async move {
             if let Err(e) = ctx.store.record_gap(&acct, from_ms, to_ms).await {
@@ -227,37 +247,14 @@ pub(crate) async fn before_turn(
     let mut wait = RETRY_MIN;
     let read = loop {
         let attempt = tokio::time::timeout(READ_TIMEOUT, async {
-            let mut found = 0;
-            found += read_span(
-                ctx,
-                account,
-                msg,
-                ListMessages::chat(&msg.chat_id),
-                from,
-                created,
-            )
-            .await?;
-            if let Some(thread) = &msg.thread_id {
-                found += read_span(
-                    ctx,
-                    account,
-                    msg,
-                    ListMessages::thread(thread),
-                    from,
-                    created,
-                )
-                .await?;
+            let thread = msg.thread_id.as_ref().map(ListMessages::thread);
+            for query in std::iter::once(ListMessages::chat(&msg.chat_id)).chain(thread) {
+                read_span(ctx, account, msg, query, from, created).await?;
             }
-            Ok::<usize, ReadError>(found)
+            Ok(())
         })
         .await
-        .unwrap_or_else(|_| {
-            Err(ReadError {
-                transient: true,
-                why: format!("no answer in {READ_TIMEOUT:?}"),
-                retry_after: None,
-            })
-        });
+        .unwrap_or_else(|_| Err(ReadError::passing(format!("no answer in {READ_TIMEOUT:?}"))));
         match attempt {
             Err(e) if e.transient && started.elapsed() + wait < RETRY_FOR => {
                 ctx.sleep_unless_stopping(e.wait_at_least(wait)).await;
@@ -267,7 +264,7 @@ pub(crate) async fn before_turn(
         }
     };
     match read {
-        Ok(_) => {
+        Ok(()) => {
             account.gaps.covered(chat, from, created);
             // Read the queue again even when nothing was missing: while the read ran, an
             // earlier message may have come the usual way (a redelivery) and must go first.
@@ -304,7 +301,8 @@ impl ReadError {
         }
     }
 
-    fn store(e: impl std::fmt::Display) -> ReadError {
+    /// A failure that may pass (the store, a timeout).
+    fn passing(e: impl std::fmt::Display) -> ReadError {
         ReadError {
             transient: true,
             why: e.to_string(),
@@ -318,22 +316,17 @@ impl ReadError {
 }
 
 async fn refresh_shared(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
-    {
-        let g = account.gaps.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if g.shared_read.is_some_and(|t| t.elapsed() < SHARED_FRESH) {
-            return;
-        }
+    if account.gaps.shared_fresh() {
+        return;
     }
     let since = now_ms() - 2 * HORIZON_MS;
     if let Ok(shared) = ctx.store.gaps(account.id(), since).await {
-        let mut g = account.gaps.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.shared = shared;
-        g.shared_read = Some(Instant::now());
+        account.gaps.set_shared(shared);
     }
 }
 
 /// Reads one container's messages created in `[from_ms, created_ms]` and records the users'
-/// messages not seen yet; returns how many were new.
+/// messages not seen yet.
 async fn read_span(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
@@ -341,7 +334,7 @@ async fn read_span(
     query: ListMessages,
     from_ms: i64,
     created_ms: i64,
-) -> Result<usize, ReadError> {
+) -> Result<(), ReadError> {
     // The API takes whole seconds: round outwards, then filter on milliseconds.
     let query = query
         .start_time(from_ms.div_euclid(1000))
@@ -366,27 +359,23 @@ async fn read_span(
         }
     }
     if missing.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let ids: Vec<String> = missing.iter().map(|m| m.message_id.to_string()).collect();
     let known = ctx
         .store
         .known_messages(account.id(), &ids)
         .await
-        .map_err(ReadError::store)?;
+        .map_err(ReadError::passing)?;
     missing.retain(|m| !known.iter().any(|k| k == m.message_id.as_str()));
     let bot_open_id = account.bot_cached().map(|b| b.open_id.to_string());
-    let mut found = 0;
     for m in &missing {
         let raw = envelope_of(account, current, m, bot_open_id.as_deref());
-        if crate::intake::recover(ctx, account, raw.to_string().as_bytes())
+        crate::intake::recover(ctx, account, raw.to_string().as_bytes())
             .await
-            .map_err(ReadError::store)?
-        {
-            found += 1;
-        }
+            .map_err(ReadError::passing)?;
     }
-    Ok(found)
+    Ok(())
 }
 
 /// The `im.message.receive_v1` event the platform would have pushed for `m`, a message of the
