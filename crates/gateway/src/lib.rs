@@ -20,5 +20,6 @@ pub mod server;
 pub mod status;
 pub mod store;
 mod twins;
+mod typing;
 
 pub use runtime::{Options, Running, StartError, start};

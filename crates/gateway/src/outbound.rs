@@ -1,5 +1,5 @@
 //! Outbound: the reply planned against the platform limits, recorded as an outbox, and sent
-//! part by part with idempotent uuids; the typing reaction; fallbacks.
+//! part by part with idempotent uuids; fallbacks. The typing reaction is `typing.rs`'s.
 //!
 //! Each part's uuid is derived from (account, inbound message id, part index), so a retry, a
 //! redelivery or a restart re-sends the same uuid and the platform posts the part once.
@@ -18,9 +18,8 @@ use sha2::{Digest, Sha256};
 use crate::account::AccountRt;
 use crate::runtime::Ctx;
 use crate::store::StoredEvent;
+use crate::typing::Typing;
 
-/// The emoji shown on a message while its answer is being made.
-const TYPING: &str = "Typing";
 /// Replies longer than this many messages are condensed (see the format crate).
 const MAX_PARTS: usize = 10;
 
@@ -170,66 +169,90 @@ async fn deliver(
 }
 
 /// Sends the recorded parts not yet confirmed, recording each as it lands; the last one closes
-/// the event. The typing reaction comes off just before the last part goes out.
-pub async fn send_recorded(
+/// the event. The typing reaction comes off while the last part goes out, never before it.
+pub(crate) async fn send_recorded(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
+    typing: Typing,
 ) -> Result<(), String> {
     let acct = account.id();
-    let parts: Vec<WirePart> = ev
-        .parts
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()
-        .map_err(|e| format!("the recorded reply is unreadable: {e}"))?
-        .unwrap_or_default();
+    let parts: Vec<WirePart> = match ev.parts.as_deref().map(serde_json::from_str).transpose() {
+        Ok(parts) => parts.unwrap_or_default(),
+        Err(e) => {
+            typing.settle().await;
+            return Err(format!("the recorded reply is unreadable: {e}"));
+        }
+    };
     let first_unsent = ev.sent_ids.len();
     if first_unsent >= parts.len() {
         // Nothing (left) to send: an empty answer, or a crash after the last part landed.
-        typing_off(account, msg, ev.typing_reaction.as_deref()).await;
+        typing.remove(account, &msg.message_id).await;
         return ctx
             .store
             .set_status(acct, &ev.event_id, crate::store::EventStatus::Sent, None)
             .await
             .map_err(|e| e.to_string());
     }
-    for (i, part) in parts.iter().enumerate().skip(first_unsent) {
-        let last = i + 1 == parts.len();
-        if last {
-            typing_off(account, msg, ev.typing_reaction.as_deref()).await;
-        }
-        let content = part
-            .to_content()
-            .unwrap_or_else(|| Content::text(part.text.clone()));
-        let uuid = send_uuid(acct, msg.message_id.as_str(), &i.to_string());
-        // A streamed card was sent while the answer was written; it only needs its final text.
-        let delivered = if part.msg_type == crate::outbound_stream::PART_KIND {
-            crate::outbound_stream::finish_part(ctx, account, ev, part).await
-        } else {
-            deliver(account, msg, &content, &part.text, &uuid)
-                .await
-                .map_err(|e| e.to_string())
-        };
-        match delivered {
-            Ok(id) => {
-                ctx.metrics.send(acct, "ok");
-                if ctx.verbose {
-                    tracing::info!(target: "lark", "[{acct}] sent part {}/{} ({}) of the reply to {} as {id}", i + 1, parts.len(), part.msg_type, msg.message_id);
-                }
-                ctx.store
-                    .record_sent_part(acct, &ev.event_id, &id, last)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            Err(e) => {
-                ctx.metrics.send(acct, "error");
-                return Err(format!("sending part {} of the reply failed: {e}", i + 1));
-            }
+    let last = parts.len() - 1;
+    for (i, part) in parts
+        .iter()
+        .enumerate()
+        .skip(first_unsent)
+        .take(last - first_unsent)
+    {
+        if let Err(e) = send_part(ctx, account, ev, msg, i, part, false).await {
+            typing.settle().await;
+            return Err(e);
         }
     }
-    Ok(())
+    let (sent, ()) = tokio::join!(
+        send_part(ctx, account, ev, msg, last, &parts[last], true),
+        typing.remove(account, &msg.message_id)
+    );
+    sent
+}
+
+/// Sends part `i` of the recorded reply and records it (with `last`, the event is sent).
+async fn send_part(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: &StoredEvent,
+    msg: &MessageReceived,
+    i: usize,
+    part: &WirePart,
+    last: bool,
+) -> Result<(), String> {
+    let acct = account.id();
+    let content = part
+        .to_content()
+        .unwrap_or_else(|| Content::text(part.text.clone()));
+    let uuid = send_uuid(acct, msg.message_id.as_str(), &i.to_string());
+    // A streamed card was sent while the answer was written; it only needs its final text.
+    let delivered = if part.msg_type == crate::outbound_stream::PART_KIND {
+        crate::outbound_stream::finish_part(ctx, account, ev, part).await
+    } else {
+        deliver(account, msg, &content, &part.text, &uuid)
+            .await
+            .map_err(|e| e.to_string())
+    };
+    match delivered {
+        Ok(id) => {
+            ctx.metrics.send(acct, "ok");
+            if ctx.verbose {
+                tracing::info!(target: "lark", "[{acct}] sent part {} ({}) of the reply to {} as {id}", i + 1, part.msg_type, msg.message_id);
+            }
+            ctx.store
+                .record_sent_part(acct, &ev.event_id, &id, last)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Err(e) => {
+            ctx.metrics.send(acct, "error");
+            Err(format!("sending part {} of the reply failed: {e}", i + 1))
+        }
+    }
 }
 
 /// Sends a one-off notice (a pairing code) as a reply, idempotent under `tag`.
@@ -251,53 +274,6 @@ pub async fn send_notice(
             ctx.metrics.send(account.id(), "error");
             Err(format!("sending the {tag} notice failed: {e}"))
         }
-    }
-}
-
-/// Puts the typing reaction on the message, unless turned off or the breaker is open, and
-/// records it so a crash does not leave it behind. Returns its id.
-pub async fn typing_on(
-    ctx: &Arc<Ctx>,
-    account: &Arc<AccountRt>,
-    ev: &StoredEvent,
-    msg: &MessageReceived,
-) -> Option<String> {
-    if ev.typing_reaction.is_some() {
-        return ev.typing_reaction.clone();
-    }
-    if !account.cfg.typing_indicator || !account.typing.allows() {
-        return None;
-    }
-    match account.client.add_reaction(&msg.message_id, TYPING).await {
-        Ok(r) => {
-            account.typing.success();
-            let _ = ctx
-                .store
-                .set_typing(account.id(), &ev.event_id, Some(&r.reaction_id))
-                .await;
-            Some(r.reaction_id)
-        }
-        Err(e) => {
-            let limited = matches!(e, lark::Error::RateLimited { .. })
-                || e.api().is_some_and(|a| a.is_rate_limited());
-            account.typing.failure(limited);
-            tracing::debug!(target: "lark", "[{}] typing reaction failed: {e}", account.id());
-            None
-        }
-    }
-}
-
-/// Removes the typing reaction (also one a crash left behind, found in the record).
-async fn typing_off(account: &AccountRt, msg: &MessageReceived, reaction: Option<&str>) {
-    let Some(reaction) = reaction else {
-        return;
-    };
-    if let Err(e) = account
-        .client
-        .delete_reaction(&msg.message_id, reaction)
-        .await
-    {
-        tracing::debug!(target: "lark", "[{}] removing the typing reaction failed: {e}", account.id());
     }
 }
 

@@ -35,14 +35,7 @@ fn answered_in_order(h: &Harness, chat: &str) -> Vec<String> {
 
 /// Reads of a chat's message list.
 fn history_reads(h: &Harness) -> usize {
-    h.sim
-        .state()
-        .calls(APP)
-        .iter()
-        .filter(|c| {
-            c.method == "GET" && c.path.split('?').next() == Some("/open-apis/im/v1/messages")
-        })
-        .count()
+    common::history_reads(&h.sim)
 }
 
 fn attempts(h: &Harness, event_id: &str) -> usize {

@@ -1,8 +1,10 @@
 //! The real PostgreSQL server stopped under load and started again (`scripts/pg-setup down`,
 //! `up`), three replicas running: they wait, reconnect and lose nothing. Its own test binary, so no other test of
 //! this suite uses the server while it restarts (cargo runs test binaries one at a time).
-//! Skipped, saying so, unless `scripts/test` started the server (`OPENCLAW_TEST_PG_DIR`).
+//! `#[ignore]`d unless asked for, as `scripts/test` does once it started the server
+//! (`OPENCLAW_TEST_PG_DIR`).
 
+mod common;
 mod pg;
 
 use std::time::Duration;
@@ -23,16 +25,11 @@ impl Drop for UpAgain {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs a PostgreSQL this test may stop (scripts/test starts one and runs this)"]
 async fn a_database_restart_under_load_loses_nothing() {
-    let Ok(pg_dir) = std::env::var("OPENCLAW_TEST_PG_DIR") else {
-        eprintln!(
-            "skipping a_database_restart_under_load_loses_nothing: OPENCLAW_TEST_PG_DIR is not set (scripts/test sets it)"
-        );
-        return;
-    };
-    let Some(url) = pg::fresh_db("a_database_restart_under_load_loses_nothing").await else {
-        return;
-    };
+    let pg_dir = std::env::var("OPENCLAW_TEST_PG_DIR")
+        .expect("OPENCLAW_TEST_PG_DIR: the server's directory (scripts/test sets it)");
+    let url = pg::fresh_db("a_database_restart_under_load_loses_nothing").await;
     // Events refused while the database is down come back within seconds.
     let sim = lark_sim::SimConfig {
         redelivery: lark_sim::RedeliveryPolicy {

@@ -2,8 +2,8 @@
 //! (`scripts/pg-setup start --ssl`: `OPENCLAW_TEST_PG_SSL_URL`, and `OPENCLAW_TEST_PG_SSL_CA`,
 //! the PEM of the throwaway CA that signed its certificate for localhost and 127.0.0.1). Its
 //! pg_hba.conf allows TCP only with TLS, and its database `certonly` only with a client
-//! certificate (`OPENCLAW_TEST_PG_SSL_CLIENT_CERT` and `_KEY`, signed by the same CA). Skipped,
-//! saying why, when the URL is unset.
+//! certificate (`OPENCLAW_TEST_PG_SSL_CLIENT_CERT` and `_KEY`, signed by the same CA).
+//! `#[ignore]`d unless asked for, as `scripts/test` does.
 
 use openclaw_gateway::store::{Claim, EventStatus, NewEvent, PostgresStore, Store, now_ms};
 
@@ -11,20 +11,20 @@ const URL_ENV: &str = "OPENCLAW_TEST_PG_SSL_URL";
 const CA_ENV: &str = "OPENCLAW_TEST_PG_SSL_CA";
 
 /// The server's URL (with a password the server ignores, to check it never shows) and the
-/// CA's path, or `None` with the reason printed.
-fn server(test: &str) -> Option<(String, String)> {
-    let Ok(url) = std::env::var(URL_ENV) else {
-        eprintln!(
-            "skipping {test}: {URL_ENV} is not set (scripts/test starts a TLS-only PostgreSQL \
-             with `scripts/pg-setup start --ssl` and sets it)"
-        );
-        return None;
-    };
+/// CA's path. The tests that call this are `#[ignore]`d unless asked for; asked for without
+/// the server, they fail.
+fn server(test: &str) -> (String, String) {
+    let url = std::env::var(URL_ENV).unwrap_or_else(|_| {
+        panic!(
+            "{test} needs {URL_ENV}: scripts/test starts a TLS-only PostgreSQL with \
+             `scripts/pg-setup start --ssl` and sets it"
+        )
+    });
     let ca = std::env::var(CA_ENV)
         .unwrap_or_else(|_| panic!("{URL_ENV} is set but {CA_ENV} (the CA's PEM) is not"));
     let url = url.replacen("://openclaw@", "://openclaw:hunter2@", 1);
     assert!(url.contains("hunter2"), "{url}");
-    Some((url, ca))
+    (url, ca)
 }
 
 /// `url` with `params` added to its query (and a short pool timeout, for the failures).
@@ -65,10 +65,9 @@ async fn fails(url: &str) -> String {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn verify_full_with_the_ca_connects_and_the_store_works() {
-    let Some((url, ca)) = server("verify_full_with_the_ca_connects_and_the_store_works") else {
-        return;
-    };
+    let (url, ca) = server("verify_full_with_the_ca_connects_and_the_store_works");
     works(&with(
         &url,
         &format!("sslmode=verify-full&sslrootcert={ca}"),
@@ -84,10 +83,9 @@ async fn verify_full_with_the_ca_connects_and_the_store_works() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn verify_full_without_the_ca_fails_clearly() {
-    let Some((url, _)) = server("verify_full_without_the_ca_fails_clearly") else {
-        return;
-    };
+    let (url, _) = server("verify_full_without_the_ca_fails_clearly");
     for mode in ["verify-full", "verify-ca"] {
         let err = fails(&with(&url, &format!("sslmode={mode}"))).await;
         assert!(err.contains("not trusted"), "{err}");
@@ -97,10 +95,9 @@ async fn verify_full_without_the_ca_fails_clearly() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
-    let Some((url, ca)) = server("verify_full_checks_the_host_name_and_verify_ca_does_not") else {
-        return;
-    };
+    let (url, ca) = server("verify_full_checks_the_host_name_and_verify_ca_does_not");
     // The same server under a name its certificate does not hold.
     let other = format!(
         "{}?hostaddr=127.0.0.1",
@@ -121,10 +118,9 @@ async fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn require_and_prefer_connect_without_the_ca() {
-    let Some((url, _)) = server("require_and_prefer_connect_without_the_ca") else {
-        return;
-    };
+    let (url, _) = server("require_and_prefer_connect_without_the_ca");
     works(&with(&url, "sslmode=require")).await;
     // prefer (also the default) takes TLS when the server offers it.
     works(&with(&url, "sslmode=prefer")).await;
@@ -132,10 +128,9 @@ async fn require_and_prefer_connect_without_the_ca() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn a_unix_socket_ignores_sslmode_as_libpq_does() {
-    let Some((url, _)) = server("a_unix_socket_ignores_sslmode_as_libpq_does") else {
-        return;
-    };
+    let (url, _) = server("a_unix_socket_ignores_sslmode_as_libpq_does");
     let dir = std::env::var("OPENCLAW_TEST_PG_SSL_DIR")
         .unwrap_or_else(|_| panic!("{URL_ENV} is set but OPENCLAW_TEST_PG_SSL_DIR is not"));
     let sock = format!("{dir}/sock").replace('/', "%2F");
@@ -144,10 +139,9 @@ async fn a_unix_socket_ignores_sslmode_as_libpq_does() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn disable_against_a_tls_only_server_fails_clearly() {
-    let Some((url, _)) = server("disable_against_a_tls_only_server_fails_clearly") else {
-        return;
-    };
+    let (url, _) = server("disable_against_a_tls_only_server_fails_clearly");
     let err = fails(&with(&url, "sslmode=disable")).await;
     assert!(err.contains("refused the connection"), "{err}");
     assert!(err.contains("no encryption"), "{err}");
@@ -155,10 +149,9 @@ async fn disable_against_a_tls_only_server_fails_clearly() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn a_bad_sslrootcert_is_a_clear_start_up_error() {
-    let Some((url, _)) = server("a_bad_sslrootcert_is_a_clear_start_up_error") else {
-        return;
-    };
+    let (url, _) = server("a_bad_sslrootcert_is_a_clear_start_up_error");
     let err = fails(&with(
         &url,
         "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
@@ -187,10 +180,9 @@ fn client_files() -> (String, String) {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn a_client_certificate_opens_a_database_that_requires_one() {
-    let Some((url, ca)) = server("a_client_certificate_opens_a_database_that_requires_one") else {
-        return;
-    };
+    let (url, ca) = server("a_client_certificate_opens_a_database_that_requires_one");
     let (cert, key) = client_files();
     let certonly = url.replacen("/postgres", "/certonly", 1);
     let verified = format!("sslmode=verify-full&sslrootcert={ca}");
@@ -205,10 +197,9 @@ async fn a_client_certificate_opens_a_database_that_requires_one() {
 }
 
 #[tokio::test]
+#[ignore = "needs the TLS-only PostgreSQL of scripts/pg-setup start --ssl (scripts/test starts it and runs these)"]
 async fn a_client_certificate_needs_both_readable_files() {
-    let Some((url, ca)) = server("a_client_certificate_needs_both_readable_files") else {
-        return;
-    };
+    let (url, ca) = server("a_client_certificate_needs_both_readable_files");
     let (cert, key) = client_files();
     let verified = format!("sslmode=verify-full&sslrootcert={ca}");
     let err = fails(&with(&url, &format!("{verified}&sslcert={cert}"))).await;

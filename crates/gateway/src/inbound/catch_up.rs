@@ -43,6 +43,11 @@ const MAX_SILENT_MS: i64 = 60_000;
 /// How far back a replica that starts beside live ones looks: the replica it replaces died at
 /// most this long ago, or its heartbeat lapsed and the survivors recorded that gap.
 const RESTART_LOOKBACK_MS: i64 = 15_000;
+/// With replicas, how far back before a message an earlier one of its chat is looked for when
+/// the store knows of none settled since: one lost longer ago has been redelivered (after 15 s).
+const ORDER_LOOKBACK_MS: i64 = HORIZON_MS;
+/// Chats whose read spans are kept in memory before the oldest spans are forgotten.
+const MAX_COVERED: usize = 10_000;
 /// Shared gaps (several replicas) are read from the store at most this often.
 const SHARED_FRESH: Duration = Duration::from_millis(100);
 /// One read of history gives up after this long or this many pages (50 messages each).
@@ -131,6 +136,28 @@ impl Gaps {
             _ => (from_ms, to_ms),
         };
         g.covered.insert(chat.to_owned(), span);
+        if g.covered.len() > MAX_COVERED {
+            let forget = to_ms - 2 * HORIZON_MS;
+            g.covered.retain(|_, (_, b)| *b >= forget);
+        }
+    }
+
+    /// Whether the chat's history was read over `[from_ms, to_ms]` already.
+    fn read_over(&self, chat: &str, from_ms: i64, to_ms: i64) -> bool {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.covered
+            .get(chat)
+            .is_some_and(|&(a, b)| a <= from_ms && to_ms <= b)
+    }
+
+    /// Where to read the chat from when nothing before `from_ms` is wanted: where the last
+    /// read ended, when it covered `from_ms`.
+    fn continue_from(&self, chat: &str, from_ms: i64) -> i64 {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        match g.covered.get(chat) {
+            Some(&(a, b)) if a <= from_ms && from_ms <= b => b,
+            _ => from_ms,
+        }
     }
 
     /// Whether the gaps every replica shares were read lately.
@@ -213,9 +240,11 @@ fn gap(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, from_ms: i64, to_ms: i64, share
     }
 }
 
-/// Before the turn of `ev`: reads the chat's history over any gap that concerns it and records
-/// the messages no connection delivered. `true` when it read (the queue may have an older
-/// event now: read it again; the chat is not read twice for the same gap).
+/// Before the turn of `ev`: reads the chat's history over any gap that concerns it, and with
+/// replicas over the span in which an earlier message of the chat may still be on its way to
+/// another replica (see [`order_span`]), and records the messages no connection delivered here.
+/// `true` when it read (the queue may have an older event now: read it again; the chat is not
+/// read twice over the same span).
 pub(crate) async fn before_turn(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
@@ -230,8 +259,19 @@ pub(crate) async fn before_turn(
     if ctx.store.shared() {
         refresh_shared(ctx, account).await;
     }
-    let Some(from) = account.gaps.read_from(chat, created) else {
-        return false;
+    let gap = account
+        .gaps
+        .read_from(chat, created)
+        .map(|from| (from, created));
+    let order = if ctx.store.shared() {
+        order_span(ctx, account, chat, created).await
+    } else {
+        None
+    };
+    let (from, upto) = match (gap, order) {
+        (None, None) => return false,
+        (Some(span), None) | (None, Some(span)) => span,
+        (Some((g, _)), Some((o, upto))) => (g.min(o), upto),
     };
     let Ok(envelope) = Envelope::parse(ev.payload.as_bytes()) else {
         return false;
@@ -249,7 +289,7 @@ pub(crate) async fn before_turn(
         let attempt = tokio::time::timeout(READ_TIMEOUT, async {
             let thread = msg.thread_id.as_ref().map(ListMessages::thread);
             for query in std::iter::once(ListMessages::chat(&msg.chat_id)).chain(thread) {
-                read_span(ctx, account, msg, query, from, created).await?;
+                read_span(ctx, account, msg, query, from, upto).await?;
             }
             Ok(())
         })
@@ -265,18 +305,53 @@ pub(crate) async fn before_turn(
     };
     match read {
         Ok(()) => {
-            account.gaps.covered(chat, from, created);
+            account.gaps.covered(chat, from, upto);
             // Read the queue again even when nothing was missing: while the read ran, an
             // earlier message may have come the usual way (a redelivery) and must go first.
             true
         }
         Err(e) => {
             if account.gaps.first_failure() {
-                tracing::warn!(target: "lark", "[{acct}] cannot read the history of chat {chat} to find messages a lost connection missed (they come with the platform's redelivery instead): {}", e.why);
+                tracing::warn!(target: "lark", "[{acct}] cannot read the history of chat {chat} to find messages a lost connection or another replica has not recorded yet (they are answered when they arrive, maybe out of order): {}", e.why);
             }
             false
         }
     }
+}
+
+/// With replicas, the span of create times to read before the turn of a message of `chat`
+/// created at `created_ms`, or `None` when a read already covered it.
+///
+/// The platform pushes each message to one connection of any replica, so an earlier message of
+/// the chat may be on its way to another replica (its claim not yet written, or lost with a
+/// replica killed before it wrote it) when this one's turn comes. The store cannot tell such a
+/// message from none at all; the chat's history can, as the earlier message was created before
+/// this one was pushed. So the read starts at the newest message of the chat the store has
+/// settled (nothing older can be answered in order any more) or [`ORDER_LOOKBACK_MS`] back,
+/// and goes on to the newest open one, so one read vouches for the whole backlog.
+async fn order_span(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    chat: &str,
+    created_ms: i64,
+) -> Option<(i64, i64)> {
+    let span = match ctx.store.chat_span(account.id(), chat, created_ms).await {
+        Ok(span) => span,
+        Err(e) => {
+            tracing::debug!(target: "lark", "[{}] chat span of {chat}: {e}", account.id());
+            Default::default()
+        }
+    };
+    let floor = created_ms - ORDER_LOOKBACK_MS;
+    let from = span.last_closed_ms.map_or(floor, |t| t.max(floor));
+    if account.gaps.read_over(chat, from, created_ms) {
+        return None;
+    }
+    let from = account.gaps.continue_from(chat, from);
+    let upto = span
+        .newest_open_ms
+        .map_or(created_ms, |t| t.max(created_ms));
+    Some((from, upto))
 }
 
 /// Why a read of history failed, and whether waiting may help.
@@ -325,7 +400,7 @@ async fn refresh_shared(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
     }
 }
 
-/// Reads one container's messages created in `[from_ms, created_ms]` and records the users'
+/// Reads one container's messages created in `[from_ms, upto_ms]` and records the users'
 /// messages not seen yet.
 async fn read_span(
     ctx: &Arc<Ctx>,
@@ -333,12 +408,12 @@ async fn read_span(
     current: &MessageReceived,
     query: ListMessages,
     from_ms: i64,
-    created_ms: i64,
+    upto_ms: i64,
 ) -> Result<(), ReadError> {
     // The API takes whole seconds: round outwards, then filter on milliseconds.
     let query = query
         .start_time(from_ms.div_euclid(1000))
-        .end_time(created_ms.div_euclid(1000) + 1)
+        .end_time(upto_ms.div_euclid(1000) + 1)
         .page_size(50);
     let mut pages = Box::pin(account.client.list_messages(query));
     let mut missing = Vec::new();
@@ -353,7 +428,7 @@ async fn read_span(
         if m.message_id != current.message_id
             && !m.deleted
             && m.sender.sender_type == "user"
-            && (from_ms..=created_ms).contains(&at)
+            && (from_ms..=upto_ms).contains(&at)
         {
             missing.push(m);
         }
@@ -493,6 +568,32 @@ mod tests {
         // Learnt late, a gap opening before the span read is read from its start.
         gaps.note(1_000, 12_000);
         assert_eq!(gaps.read_from("oc_a", 31_000), Some(1_000));
+    }
+
+    #[test]
+    fn a_span_read_for_order_is_read_once_and_the_next_read_goes_on_from_its_end() {
+        let gaps = Gaps::default();
+        assert!(!gaps.read_over("oc_a", 1_000, 5_000), "nothing read yet");
+        assert_eq!(gaps.continue_from("oc_a", 1_000), 1_000);
+        gaps.covered("oc_a", 1_000, 5_000);
+        assert!(gaps.read_over("oc_a", 1_000, 5_000));
+        assert!(gaps.read_over("oc_a", 3_000, 4_000), "inside what was read");
+        assert!(
+            !gaps.read_over("oc_a", 3_000, 6_000),
+            "a message created later"
+        );
+        assert!(!gaps.read_over("oc_a", 500, 4_000), "from further back");
+        assert_eq!(
+            gaps.continue_from("oc_a", 3_000),
+            5_000,
+            "from where it ended"
+        );
+        assert_eq!(
+            gaps.continue_from("oc_a", 7_000),
+            7_000,
+            "after a hole: from the start"
+        );
+        assert!(!gaps.read_over("oc_b", 3_000, 4_000), "another chat");
     }
 
     #[test]

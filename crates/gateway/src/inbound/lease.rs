@@ -4,8 +4,9 @@
 //! a heartbeat row, which `/status` counts.
 //!
 //! With a store only one process uses (SQLite) all of this is skipped: every lease is granted
-//! without a query and there is nothing to sweep. What stays is [`settle`] after a dropped
-//! long connection, when one process too may receive a chat's messages out of order.
+//! without a query and there is nothing to sweep. The order of a chat's messages across
+//! replicas is kept by the catch-up (`catch_up::before_turn`), from the store and the chat's
+//! history, never by waiting.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +16,6 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio_util::task::TaskTracker;
 
-use crate::account::AccountRt;
 use crate::runtime::{Ctx, stopped};
 use crate::store::{Replica, Store};
 
@@ -31,46 +31,6 @@ const SWEEP_EVERY: Duration = Duration::from_secs(2);
 const SWEEP_GRACE: Duration = Duration::from_secs(3);
 /// A replica is counted alive while its heartbeat is younger than this.
 pub const ALIVE_WINDOW: Duration = Duration::from_secs(10);
-
-/// How long a just-claimed event waits before its turn when its order is in doubt: an earlier
-/// message of the chat may be arriving at the same moment at another replica, or on another
-/// connection re-pushing what a dropped one lost, and it must go first (the queue is in the
-/// platform's create-time order).
-const SETTLE: Duration = Duration::from_millis(200);
-/// After a long connection of the account dropped, for this long, order is in doubt.
-const DISTURBED: Duration = Duration::from_secs(3);
-
-/// Waits until `event` has been recorded for [`SETTLE`] when replicas share the store, or when
-/// one of the account's long connections dropped lately; `true` when it waited (read the queue
-/// again: an earlier message may have arrived meanwhile). Otherwise nothing: one process on
-/// steady connections gets a chat's messages in order, and waits for nothing.
-pub(crate) async fn settle(
-    ctx: &Ctx,
-    account: &AccountRt,
-    event: &crate::store::StoredEvent,
-) -> bool {
-    if !ctx.store.shared() && !disturbed(account) {
-        return false;
-    }
-    let age = crate::store::now_ms() - event.received_at_ms;
-    let wait = SETTLE.as_millis() as i64 - age;
-    if wait <= 0 {
-        return false;
-    }
-    // Bounded: a replica whose clock is ahead never waits more than SETTLE.
-    let wait = Duration::from_millis(wait.min(SETTLE.as_millis() as i64) as u64);
-    ctx.sleep_unless_stopping(wait).await;
-    true
-}
-
-/// Whether a long connection of the account is down, or came back less than [`DISTURBED`] ago.
-fn disturbed(account: &AccountRt) -> bool {
-    account.conn_statuses().iter().any(|c| {
-        c.disconnects > 0
-            && (c.state != lark::ws::ConnState::Connected
-                || c.since.elapsed().unwrap_or_default() < DISTURBED)
-    })
-}
 
 /// The file in the state directory naming the replica that last ran on it.
 const REPLICA_FILE: &str = "replica.json";

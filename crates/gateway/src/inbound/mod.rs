@@ -68,7 +68,6 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
             }
         };
         match lease::hold(&ctx, &acct, &chat, &mut lease).await {
-            lease::Hold::Kept if lease::settle(&ctx, &account, &event).await => continue,
             lease::Hold::Kept => {}
             lease::Hold::Fresh => continue,
             // Another replica drains the chat: look again shortly, until nothing is open here,

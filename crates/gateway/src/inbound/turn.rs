@@ -18,6 +18,7 @@ use crate::account::AccountRt;
 use crate::outbound;
 use crate::runtime::Ctx;
 use crate::store::{EventStatus, PairingAsk, PairingRequest, StoredEvent, now_ms};
+use crate::typing::Typing;
 
 /// Pairing codes are valid for an hour, and an account has at most three waiting.
 const PAIRING_TTL_MS: i64 = 3_600_000;
@@ -71,22 +72,43 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
         }
     }
     let mut ev = ev;
-    if status == EventStatus::Admitted {
-        ev.typing_reaction = outbound::typing_on(ctx, account, &ev, &msg).await;
+    let typing = if status == EventStatus::Admitted {
+        let typing = Typing::start(
+            ctx,
+            account,
+            &ev,
+            &msg.message_id,
+            queued_behind(ctx, &ev).await,
+        );
         let parts = answer(ctx, account, &ev, &msg).await?;
-        ctx.store
-            .record_reply(acct, &ev.event_id, &parts)
-            .await
-            .map_err(|e| e.to_string())?;
+        if let Err(e) = ctx.store.record_reply(acct, &ev.event_id, &parts).await {
+            typing.settle().await;
+            return Err(e.to_string());
+        }
         ev.parts = Some(parts);
-    }
-    outbound::send_recorded(ctx, account, &ev, &msg).await?;
+        typing
+    } else {
+        Typing::recorded(&ev)
+    };
+    outbound::send_recorded(ctx, account, &ev, &msg, typing).await?;
     let latency = Duration::from_millis((now_ms() - ev.received_at_ms).max(0) as u64);
     ctx.metrics.turn(acct, "sent", latency);
     if ctx.verbose {
         tracing::info!(target: "lark", "[{acct}] answered {} in {:?} ({:?} in this run)", msg.message_id, latency, started.elapsed());
     }
     Ok(())
+}
+
+/// Whether more of the chat's messages wait behind `ev` (then the turn shows no typing
+/// indicator). A store that cannot tell says no.
+async fn queued_behind(ctx: &Ctx, ev: &StoredEvent) -> bool {
+    let (Some(chat), Some(created)) = (ev.chat_key.as_deref(), ev.created_at_ms) else {
+        return false;
+    };
+    ctx.store
+        .chat_span(&ev.account, chat, created)
+        .await
+        .is_ok_and(|s| s.newest_open_ms.is_some_and(|t| t > created))
 }
 
 async fn close(

@@ -236,6 +236,11 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// The chat queues with open events received after `since_ms` (for replay on start).
     async fn open_chats(&self, account: &str, since_ms: i64) -> Result<Vec<String>>;
 
+    /// Where a chat's queue stands in create-time terms (see [`ChatSpan`]): how far back an
+    /// earlier message of the chat may still be on its way to another replica, and whether
+    /// messages wait behind the one at hand.
+    async fn chat_span(&self, account: &str, chat_key: &str, before_ms: i64) -> Result<ChatSpan>;
+
     /// Which of `message_ids` the account has recorded already.
     async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>>;
 
@@ -388,6 +393,16 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         let _ = (account, since_ms);
         Ok(Vec::new())
     }
+}
+
+/// A chat's queue in create-time terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChatSpan {
+    /// The creation time of the chat's newest closed event created at or before the time asked
+    /// about: what came before it was settled already.
+    pub last_closed_ms: Option<i64>,
+    /// The creation time of the chat's newest open event.
+    pub newest_open_ms: Option<i64>,
 }
 
 /// A running gateway process, as its heartbeat row names it.

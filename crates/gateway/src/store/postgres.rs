@@ -25,8 +25,8 @@ use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::Row;
 
 use super::{
-    Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth, Replica, Result,
-    Store, StoreError, StoredEvent,
+    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth,
+    Replica, Result, Store, StoreError, StoredEvent,
 };
 
 /// The database's clock in milliseconds: leases and heartbeats compare times written by
@@ -269,6 +269,10 @@ impl Store for PostgresStore {
         );
         let rows = self.rows(&sql, &[&account, &since_ms]).await?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn chat_span(&self, account: &str, chat_key: &str, before_ms: i64) -> Result<ChatSpan> {
+        self.span(account, chat_key, before_ms).await
     }
 
     async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>> {

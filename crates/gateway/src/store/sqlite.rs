@@ -12,8 +12,8 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{
-    Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, PairingStatus, QueueDepth,
-    Result, Store, StoreError, StoredEvent,
+    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, PairingStatus,
+    QueueDepth, Result, Store, StoreError, StoredEvent,
 };
 
 /// The migrations, in order; the schema version is the number applied.
@@ -281,6 +281,27 @@ impl Store for SqliteStore {
             )?;
             let rows = st.query_map(params![account, since_ms], |r| r.get(0))?;
             rows.collect()
+        })
+        .await
+    }
+
+    async fn chat_span(&self, account: &str, chat_key: &str, before_ms: i64) -> Result<ChatSpan> {
+        let (account, chat_key) = (account.to_owned(), chat_key.to_owned());
+        self.with(move |c| {
+            c.query_row(
+                "SELECT (SELECT MAX(created_at_ms) FROM events WHERE account = ?1 \
+                 AND chat_key = ?2 AND status NOT IN ('received', 'admitted', 'answered') \
+                 AND created_at_ms <= ?3), (SELECT MAX(created_at_ms) FROM events \
+                 WHERE account = ?1 AND chat_key = ?2 \
+                 AND status IN ('received', 'admitted', 'answered'))",
+                params![account, chat_key, before_ms],
+                |r| {
+                    Ok(ChatSpan {
+                        last_closed_ms: r.get(0)?,
+                        newest_open_ms: r.get(1)?,
+                    })
+                },
+            )
         })
         .await
     }

@@ -200,3 +200,38 @@ impl Harness {
 pub fn text_of(m: &Value) -> String {
     m["content"]["text"].as_str().unwrap_or_default().to_owned()
 }
+
+/// The longest a bounded poll in these tests waits before it fails, saying what it waited for.
+pub const POLL_FOR: Duration = Duration::from_secs(15);
+
+/// Polls `done` every 20 ms until it holds; panics after [`POLL_FOR`] naming `what`.
+pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + POLL_FOR;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not after {POLL_FOR:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The reactions on message `message_id` of `chat_id`, as lark-sim shows them.
+pub fn reactions_on(h: &Harness, chat_id: &str, message_id: &str) -> Vec<Value> {
+    h.messages(chat_id)
+        .into_iter()
+        .find(|m| m["message_id"] == message_id)
+        .and_then(|m| m["reactions"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+/// Reads of chat history (`GET /open-apis/im/v1/messages`) the app made so far.
+pub fn history_reads(sim: &Sim) -> usize {
+    sim.state()
+        .calls(APP)
+        .iter()
+        .filter(|c| {
+            c.method == "GET" && c.path.split('?').next() == Some("/open-apis/im/v1/messages")
+        })
+        .count()
+}

@@ -194,6 +194,28 @@ impl Fleet {
         }
     }
 
+    /// Reads of chat history (`GET /open-apis/im/v1/messages`) so far, by every replica.
+    pub fn history_reads(&self) -> usize {
+        crate::common::history_reads(&self.sim)
+    }
+
+    /// Sends `n` messages to `chat` one at a time, each once the previous one has its reply,
+    /// and returns the time from each message to its reply.
+    pub async fn closed_loop(&self, chat: &str, n: usize) -> Vec<Duration> {
+        let mut took = Vec::new();
+        for i in 0..n {
+            let at = std::time::Instant::now();
+            let m = self.say(chat, &format!("one at a time #{i}"));
+            let deadline = tokio::time::Instant::now() + WAIT;
+            while !self.replies(chat).iter().any(|(p, _)| *p == m.message_id) {
+                assert!(tokio::time::Instant::now() < deadline, "no reply to {i}");
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            took.push(at.elapsed());
+        }
+        took
+    }
+
     pub async fn shutdown(&mut self) {
         for g in self.gateways.iter_mut() {
             if let Some(g) = g.take() {

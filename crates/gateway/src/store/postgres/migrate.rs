@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0002_sessions.sql"),
     include_str!("../../../migrations/postgres/0003_replicas.sql"),
     include_str!("../../../migrations/postgres/0004_gaps.sql"),
+    include_str!("../../../migrations/postgres/0005_chat_order.sql"),
 ];
 
 /// The key of the advisory lock that serializes migrations of replicas starting together.

@@ -4,7 +4,7 @@ use rand::Rng;
 use tokio_postgres::Row;
 
 use super::{NOW_MS, OPEN, PostgresStore, db};
-use crate::store::{Pairing, PairingAsk, PairingRequest, PairingStatus, Replica, Result};
+use crate::store::{ChatSpan, Pairing, PairingAsk, PairingRequest, PairingStatus, Replica, Result};
 
 /// Pairing codes: uppercase letters and digits without the look-alikes 0, O, 1 and I.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -262,6 +262,30 @@ impl PostgresStore {
             )
             .await?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    pub(super) async fn span(
+        &self,
+        account: &str,
+        chat_key: &str,
+        before_ms: i64,
+    ) -> Result<ChatSpan> {
+        let row = self
+            .opt_row(
+                &format!(
+                    "SELECT (SELECT created_at_ms FROM events WHERE account = $1 AND chat_key = $2 \
+                     AND status NOT IN {OPEN} AND created_at_ms <= $3 \
+                     ORDER BY created_at_ms DESC LIMIT 1), \
+                     (SELECT MAX(created_at_ms) FROM events WHERE account = $1 AND chat_key = $2 \
+                     AND status IN {OPEN})"
+                ),
+                &[&account, &chat_key, &before_ms],
+            )
+            .await?;
+        Ok(row.map_or_else(ChatSpan::default, |r| ChatSpan {
+            last_closed_ms: r.get(0),
+            newest_open_ms: r.get(1),
+        }))
     }
 
     pub(super) async fn beat(&self, r: &Replica) -> Result<()> {
