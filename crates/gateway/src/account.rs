@@ -78,11 +78,11 @@ pub struct AccountRt {
     pub(crate) typing: Breaker,
     pub(crate) verifier: Option<WebhookVerifier>,
     /// Recently seen messages, to catch one message pushed under two ids.
-    pub(crate) twins: crate::twins::Twins,
+    pub(crate) twins: crate::intake::twins::Twins,
     /// Sender names from the contact API, cached.
-    pub(crate) names: Arc<crate::names::Names>,
+    pub(crate) names: Arc<crate::inbound::names::Names>,
     /// When events may have been lost, and which chats were read back since.
-    pub(crate) gaps: crate::inbound::catch_up::Gaps,
+    pub(crate) gaps: crate::intake::catch_up::gaps::Gaps,
 }
 
 impl std::fmt::Debug for AccountRt {
@@ -99,14 +99,14 @@ impl AccountRt {
         let client = client_for(&cfg)?;
         let verifier = (cfg.mode == Mode::Webhook)
             .then(|| WebhookVerifier::new(cfg.encrypt_key.clone(), cfg.verification_token.clone()));
-        let names = Arc::new(crate::names::Names::new(
+        let names = Arc::new(crate::inbound::names::Names::new(
             client.clone(),
             &cfg.id,
             cfg.sender_name_ttl,
             NAME_CACHE_CAPACITY,
         ));
         Ok(AccountRt {
-            twins: crate::twins::Twins::default(),
+            twins: crate::intake::twins::Twins::default(),
             names,
             gaps: Default::default(),
             app_id: client.app_id().to_string(),

@@ -1,25 +1,22 @@
 //! The gateway as a library: what `openclaw gateway run` is made of.
 //!
-//! Data flows one way: [`intake`] (long connection or webhook) claims each event durably in the
-//! [`store`] and acknowledges it → [`inbound`] judges it by policy and runs the turn in its
-//! chat's ordered queue → the agent answers → [`outbound`] records the reply and sends it with
-//! idempotent uuids. [`server`] is the HTTP listener (webhooks, health, status, metrics).
+//! A one-way pipeline of stages, built by [`app`] (the composition root, which nothing imports):
+//! [`intake`] (long connections, webhooks, history read back after a loss) claims each event
+//! durably in the [`store`] and acknowledges it, then wakes the event's chat on a bounded
+//! channel → [`inbound`] runs the chat's queue in order (lease, policy, the turn) → the agent
+//! answers → [`outbound`] records the reply (the outbox) and sends it with idempotent uuids,
+//! with the typing indicator beside it. [`fleet`] keeps replicas on PostgreSQL together
+//! (heartbeats, the sweep, succession); [`observe`] is metrics, status and logging.
 
 pub mod account;
+pub mod app;
+pub mod fleet;
 pub mod inbound;
 pub mod intake;
-mod llm_agent;
-pub mod logging;
-pub mod metrics;
-pub mod names;
+pub mod observe;
 pub mod outbound;
-pub mod outbound_stream;
-pub mod probe;
 pub mod runtime;
-pub mod server;
-pub mod status;
 pub mod store;
-mod twins;
-mod typing;
 
-pub use runtime::{Options, Running, StartError, start};
+pub use app::{Options, Running, StartError, probe, server, start};
+pub use observe::{logging, metrics, status};

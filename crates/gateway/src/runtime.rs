@@ -1,24 +1,28 @@
-//! Starting and stopping the gateway: the accounts, their intake, the HTTP server, the replay
-//! of what a previous run recorded and did not finish, and a graceful shutdown.
+//! What the running stages share: the store, the agent, the metrics, the accounts, the stop
+//! signal, and the channel on which a chat is woken for the inbound pipeline.
+//!
+//! Built once by `app` (the composition root) and handed to the stages. Stages tell inbound
+//! about work only through [`Ctx::wake`] (a bounded channel), never by calling it.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use openclaw_agent::Agent;
-use openclaw_config::{AgentConfig, Config, Mode};
-use tokio::sync::{Semaphore, watch};
+use openclaw_config::AgentConfig;
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::task::TaskTracker;
 
 use crate::account::AccountRt;
-use crate::metrics::Metrics;
-use crate::store::{Replica, Store, now_ms};
+use crate::observe::metrics::Metrics;
+use crate::store::{Replica, Store};
 
-/// Turns running at once across all chats (each chat runs one at a time).
-const TURN_SLOTS: usize = 64;
-/// How long a shutdown waits for turns in flight.
-const DRAIN: Duration = Duration::from_secs(10);
+/// A chat with an open event, for the inbound pipeline to run.
+#[derive(Debug)]
+pub struct Wake {
+    pub account: Arc<AccountRt>,
+    pub chat: String,
+}
 
 /// What every part of the running gateway shares.
 pub struct Ctx {
@@ -34,7 +38,9 @@ pub struct Ctx {
     pub replica: Replica,
     pub(crate) turn_slots: Semaphore,
     pub(crate) tasks: TaskTracker,
-    stop: watch::Receiver<bool>,
+    pub(crate) stop: watch::Receiver<bool>,
+    /// Chats to wake (read by `inbound::dispatch`).
+    pub(crate) wakes: mpsc::Sender<Wake>,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -61,212 +67,16 @@ impl Ctx {
     pub fn account(&self, id: &str) -> Option<&Arc<AccountRt>> {
         self.accounts.iter().find(|a| a.id() == id)
     }
-}
 
-/// How to run.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub state_dir: PathBuf,
-    pub bind: SocketAddr,
-    pub verbose: bool,
-}
-
-/// Why the gateway could not start. Each message says what to fix.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("{0}")]
-    Config(String),
-    #[error("{0}")]
-    Store(#[from] crate::store::StoreError),
-    #[error("cannot listen on {addr}: {reason} (choose another with --port or --bind)")]
-    Listen { addr: SocketAddr, reason: String },
-}
-
-pub use crate::llm_agent::{AgentDeps, agent_from};
-
-/// A running gateway.
-pub struct Running {
-    pub ctx: Arc<Ctx>,
-    pub addr: SocketAddr,
-    stop: watch::Sender<bool>,
-    intake: TaskTracker,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Running {
-    /// Stops intake, lets turns in flight finish (bounded), and returns.
-    pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        self.intake.close();
-        self.intake.wait().await;
-        self.ctx.tasks.close();
-        if tokio::time::timeout(DRAIN, self.ctx.tasks.wait())
-            .await
-            .is_err()
-        {
-            tracing::warn!(target: "lark", "turns still running after {DRAIN:?}; they resume on the next start");
-        }
-        self.server.abort();
-    }
-}
-
-/// Starts every enabled account and the HTTP server.
-pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError> {
-    let mut accounts = Vec::new();
-    for a in config.lark.accounts.iter().filter(|a| a.enabled) {
-        let rt = AccountRt::new(a.clone()).map_err(StartError::Config)?;
-        accounts.push(Arc::new(rt));
-    }
-    if accounts.is_empty() {
-        return Err(StartError::Config(
-            "no Lark account is enabled: set channels.lark.appId and channels.lark.appSecret (or LARK_APP_ID and LARK_APP_SECRET), and channels.lark.enabled true".into(),
-        ));
-    }
-    let store = crate::store::open(config.store.url.as_deref(), &opts.state_dir).await?;
-    let replica = Replica {
-        id: uuid::Uuid::new_v4().to_string(),
-        host: std::env::var("HOSTNAME").unwrap_or_default(),
-        pid: std::process::id(),
-        started_at_ms: now_ms(),
-    };
-    if store.shared() {
-        crate::inbound::lease::succeed(&store, &replica, &opts.state_dir).await;
-        // Counted among the replicas alive before it takes any event.
-        store.heartbeat(&replica).await?;
-        tracing::info!(target: "gateway", "store: {store:?}, shared with other replicas (this one is {})", replica.id);
-    }
-    let agent = agent_from(
-        &config.agent,
-        &AgentDeps {
-            store: store.clone(),
-            state_dir: &opts.state_dir,
-            accounts: &accounts,
-        },
-    )?;
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let ctx = Arc::new(Ctx {
-        store,
-        agent,
-        agent_config: config.agent.clone(),
-        metrics: Metrics::default(),
-        accounts,
-        state_dir: opts.state_dir.clone(),
-        verbose: opts.verbose,
-        replica,
-        turn_slots: Semaphore::new(TURN_SLOTS),
-        tasks: TaskTracker::new(),
-        stop: stop_rx.clone(),
-    });
-
-    let listener = tokio::net::TcpListener::bind(opts.bind)
-        .await
-        .map_err(|e| StartError::Listen {
-            addr: opts.bind,
-            reason: e.to_string(),
-        })?;
-    let addr = listener.local_addr().map_err(|e| StartError::Listen {
-        addr: opts.bind,
-        reason: e.to_string(),
-    })?;
-    let app = crate::server::router(ctx.clone());
-    let server = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(target: "gateway", "HTTP server stopped: {e}");
-        }
-    });
-    tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics)");
-
-    let intake = TaskTracker::new();
-    for account in &ctx.accounts {
-        let mode = match account.cfg.mode {
-            Mode::Websocket => "websocket",
-            Mode::Webhook => "webhook",
+    /// Tells the inbound pipeline that `chat` of `account` has an open event. Waits while the
+    /// channel is full; after shutdown, nothing is woken (the store keeps the event).
+    pub(crate) async fn wake(&self, account: &Arc<AccountRt>, chat: &str) {
+        let wake = Wake {
+            account: account.clone(),
+            chat: chat.to_owned(),
         };
-        tracing::info!(target: "lark", "[{}] starting Lark provider ({}) in {mode} mode", account.id(), account.app_id);
-        crate::inbound::catch_up::started(&ctx, account).await;
-        if opts.verbose {
-            let (ctx, account) = (ctx.clone(), account.clone());
-            intake.spawn(async move { probe_at_start(&ctx, &account).await });
-        }
-        match account.cfg.mode {
-            Mode::Websocket => {
-                intake.spawn(crate::intake::run_websocket(
-                    ctx.clone(),
-                    account.clone(),
-                    stop_rx.clone(),
-                ));
-            }
-            Mode::Webhook => {
-                ctx.metrics.connection_state(account.id(), 0, "webhook");
-                if account.cfg.encrypt_key.is_none() && account.cfg.verification_token.is_none() {
-                    tracing::warn!(target: "lark", "[{}] webhook at {} has neither encryptKey nor verificationToken: anyone who can reach it can post events; set channels.lark.encryptKey", account.id(), account.cfg.webhook_path);
-                }
-                tracing::info!(target: "lark", "[{}] webhook listening at http://{addr}{}", account.id(), account.cfg.webhook_path);
-            }
-        }
-        replay(&ctx, account).await;
+        let _ = self.wakes.send(wake).await;
     }
-    crate::inbound::lease::spawn_replica_tasks(&ctx, &intake, stop_rx.clone());
-    spawn_pruner(&ctx, &intake, stop_rx);
-    Ok(Running {
-        ctx,
-        addr,
-        stop: stop_tx,
-        intake,
-        server,
-    })
-}
-
-/// Wakes every chat with events a previous run recorded and did not finish.
-async fn replay(ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
-    // Every open event, however old: one past the age cutoff is closed as expired when its
-    // turn comes, instead of staying open (and counted in the queue depth) for ever.
-    match ctx.store.open_chats(account.id(), 0).await {
-        Ok(chats) if !chats.is_empty() => {
-            tracing::info!(target: "lark", "[{}] resuming {} chat(s) with unfinished turns from the last run", account.id(), chats.len());
-            for chat in chats {
-                crate::inbound::wake(ctx, account, &chat);
-            }
-        }
-        Ok(_) => {}
-        Err(e) => {
-            tracing::error!(target: "lark", "[{}] cannot read unfinished turns: {e}", account.id())
-        }
-    }
-}
-
-/// With `--verbose`: the bot's identity, checked once at start and logged.
-async fn probe_at_start(_ctx: &Arc<Ctx>, account: &Arc<AccountRt>) {
-    match account.bot().await {
-        Ok(bot) => {
-            tracing::info!(target: "lark", "[{}] probe ok: bot \"{}\" ({})", account.id(), bot.app_name, bot.open_id)
-        }
-        Err(e) => {
-            let hint = crate::probe::explain(&e);
-            tracing::error!(target: "lark", "[{}] probe failed: {e}{hint}", account.id())
-        }
-    }
-}
-
-/// Deletes closed events past every dedup window, hourly.
-fn spawn_pruner(ctx: &Arc<Ctx>, tracker: &TaskTracker, mut stop: watch::Receiver<bool>) {
-    let ctx = ctx.clone();
-    tracker.spawn(async move {
-        let keep = ctx
-            .accounts
-            .iter()
-            .map(|a| a.cfg.max_event_age)
-            .max()
-            .unwrap_or(Duration::from_secs(1800))
-            .max(Duration::from_secs(86_400));
-        loop {
-            let _ = ctx.store.prune(now_ms() - keep.as_millis() as i64).await;
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-                _ = stopped(&mut stop) => return,
-            }
-        }
-    });
 }
 
 /// Resolves when the stop flag is set (or its sender is gone).

@@ -6,9 +6,9 @@
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
 
-pub(crate) mod catch_up;
 pub mod lease;
 mod media;
+pub(crate) mod names;
 pub mod policy;
 mod reply;
 mod turn;
@@ -16,16 +16,32 @@ mod turn;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::mpsc;
+
 use crate::account::AccountRt;
-use crate::runtime::Ctx;
+use crate::runtime::{Ctx, Wake, stopped};
 use crate::store::EventStatus;
 
 /// Attempts at one event before it is given up as failed (with its reason kept).
 const MAX_ATTEMPTS: i64 = 5;
 
+/// Takes the wake-ups stages send (`Ctx::wake`) until the gateway stops, and wakes each chat.
+pub(crate) async fn dispatch(ctx: Arc<Ctx>, mut woken: mpsc::Receiver<Wake>) {
+    let mut stop = ctx.stop.clone();
+    loop {
+        tokio::select! {
+            w = woken.recv() => match w {
+                Some(w) => wake(&ctx, &w.account, &w.chat),
+                None => return,
+            },
+            _ = stopped(&mut stop) => return,
+        }
+    }
+}
+
 /// Says that `chat` has an open event: starts its worker, or tells the running one to look
 /// again before it ends.
-pub fn wake(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, chat: &str) {
+fn wake(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, chat: &str) {
     let mut queues = account.queues.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(pending) = queues.get_mut(chat) {
         *pending = true;
@@ -78,7 +94,7 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
             }
         }
         // A connection lost lately may have taken an earlier message of this chat with it.
-        if catch_up::before_turn(&ctx, &account, &event).await {
+        if crate::intake::catch_up::before_turn(&ctx, &account, &event).await {
             continue;
         }
         let Ok(_permit) = ctx.turn_slots.acquire().await else {

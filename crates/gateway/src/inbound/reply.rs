@@ -15,8 +15,8 @@ use lark::model::event::MessageReceived;
 use openclaw_agent::{AgentEvent, SentByTool, Turn};
 
 use crate::account::AccountRt;
+use crate::outbound::stream::{CardWriter, card_part, first_card_text};
 use crate::outbound::{self, WirePart};
-use crate::outbound_stream::{CardWriter, card_part, first_card_text};
 use crate::runtime::Ctx;
 use crate::store::StoredEvent;
 
@@ -29,7 +29,7 @@ pub(crate) fn streaming_on(ctx: &Ctx, account: &AccountRt, chat_id: &str, is_dm:
         .and_then(|g| g.streaming)
         .or(account.cfg.streaming)
         .or(ctx.agent_config.streaming)
-        .unwrap_or(is_dm && crate::llm_agent::is_llm(&ctx.agent_config))
+        .unwrap_or(is_dm && is_llm(&ctx.agent_config))
 }
 
 /// Runs the turn's agent and returns the outbox JSON.
@@ -132,6 +132,12 @@ fn starts_a_sent_message(answer: &str, sent: &[SentByTool], chat: &str) -> bool 
             .iter()
             .filter(|s| s.chat_id == chat)
             .any(|s| norm(&s.text).starts_with(&a))
+}
+
+/// Whether the configured agent is an LLM (its replies stream into cards by default in DMs).
+fn is_llm(cfg: &openclaw_config::AgentConfig) -> bool {
+    use openclaw_config::Provider;
+    matches!(cfg.provider, Provider::Anthropic | Provider::OpenAi)
 }
 
 #[cfg(test)]

@@ -16,9 +16,9 @@ use super::media;
 use super::policy::{self, Facts, Verdict};
 use crate::account::AccountRt;
 use crate::outbound;
+use crate::outbound::typing::Typing;
 use crate::runtime::Ctx;
 use crate::store::{EventStatus, PairingAsk, PairingRequest, StoredEvent, now_ms};
-use crate::typing::Typing;
 
 /// Pairing codes are valid for an hour, and an account has at most three waiting.
 const PAIRING_TTL_MS: i64 = 3_600_000;

@@ -9,6 +9,7 @@
 
 mod open;
 mod postgres;
+mod records;
 mod sqlite;
 
 use std::fmt;
@@ -17,192 +18,11 @@ use async_trait::async_trait;
 
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
+pub use records::{
+    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, PairingStatus,
+    QueueDepth, Replica, StoredEvent,
+};
 pub use sqlite::SqliteStore;
-
-/// Where an inbound event is in its life. Terminal states are never left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventStatus {
-    /// Claimed and acknowledged; not yet judged by policy.
-    Received,
-    /// Admitted by policy; the agent has not answered yet.
-    Admitted,
-    /// The reply is recorded (the outbox); parts may still be unsent.
-    Answered,
-    /// Every part of the reply was confirmed by the platform.
-    Sent,
-    /// Refused by policy, with the reason.
-    Refused,
-    /// Not a message for the agent (reactions, read receipts, the bot's own messages, ...).
-    Ignored,
-    /// Older than the age cutoff when its turn came.
-    Expired,
-    /// Gave up after the send failed for good; the reason says why.
-    Failed,
-}
-
-impl EventStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventStatus::Received => "received",
-            EventStatus::Admitted => "admitted",
-            EventStatus::Answered => "answered",
-            EventStatus::Sent => "sent",
-            EventStatus::Refused => "refused",
-            EventStatus::Ignored => "ignored",
-            EventStatus::Expired => "expired",
-            EventStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EventStatus> {
-        Some(match s {
-            "received" => EventStatus::Received,
-            "admitted" => EventStatus::Admitted,
-            "answered" => EventStatus::Answered,
-            "sent" => EventStatus::Sent,
-            "refused" => EventStatus::Refused,
-            "ignored" => EventStatus::Ignored,
-            "expired" => EventStatus::Expired,
-            "failed" => EventStatus::Failed,
-            _ => return None,
-        })
-    }
-
-    /// Whether the pipeline still has work to do on the event.
-    pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            EventStatus::Received | EventStatus::Admitted | EventStatus::Answered
-        )
-    }
-}
-
-/// An event to claim.
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    pub account: String,
-    pub event_id: String,
-    pub message_id: Option<String>,
-    pub event_type: String,
-    /// The queue the event belongs to (a chat); `None` for events with no turn to run.
-    pub chat_key: Option<String>,
-    /// The plaintext envelope JSON.
-    pub payload: String,
-    pub received_at_ms: i64,
-    /// When the platform says the message was created.
-    pub created_at_ms: Option<i64>,
-    /// The status it starts in: `Received`, or `Ignored` for events with nothing to do.
-    pub status: EventStatus,
-}
-
-/// What a claim found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Claim {
-    /// First sight: recorded, the caller acknowledges and processes it.
-    New,
-    /// Seen before under the same event id (a redelivery).
-    DuplicateEvent,
-    /// The same message seen before under another event id (a re-push).
-    DuplicateMessage,
-}
-
-/// A recorded event.
-#[derive(Debug, Clone)]
-pub struct StoredEvent {
-    pub seq: i64,
-    pub account: String,
-    pub event_id: String,
-    pub message_id: Option<String>,
-    pub event_type: String,
-    pub chat_key: Option<String>,
-    pub payload: String,
-    pub received_at_ms: i64,
-    pub created_at_ms: Option<i64>,
-    pub status: EventStatus,
-    pub reason: Option<String>,
-    /// The recorded reply parts (JSON), once answered.
-    pub parts: Option<String>,
-    /// Platform message ids of the parts sent so far, in order.
-    pub sent_ids: Vec<String>,
-    pub typing_reaction: Option<String>,
-    pub attempts: i64,
-    /// The CardKit card the reply streams into, once created.
-    pub card_id: Option<String>,
-    /// The sequence the card's current writer starts above (each run takes a fresh range, so a
-    /// resumed stream never reuses a sequence the platform already accepted).
-    pub card_seq: i64,
-}
-
-/// A DM pairing request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pairing {
-    pub account: String,
-    pub open_id: String,
-    pub code: String,
-    pub chat_id: Option<String>,
-    pub name: Option<String>,
-    pub status: PairingStatus,
-    pub created_at_ms: i64,
-    pub expires_at_ms: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PairingStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl PairingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PairingStatus::Pending => "pending",
-            PairingStatus::Approved => "approved",
-            PairingStatus::Rejected => "rejected",
-        }
-    }
-
-    fn parse(s: &str) -> PairingStatus {
-        match s {
-            "approved" => PairingStatus::Approved,
-            "rejected" => PairingStatus::Rejected,
-            _ => PairingStatus::Pending,
-        }
-    }
-}
-
-/// A DM sender asking (by writing) to be let in.
-#[derive(Debug, Clone)]
-pub struct PairingAsk {
-    pub account: String,
-    pub open_id: String,
-    pub chat_id: Option<String>,
-    pub name: Option<String>,
-    pub now_ms: i64,
-    /// How long the code stays valid.
-    pub ttl_ms: i64,
-    /// Codes an account may have pending at once.
-    pub max_pending: usize,
-}
-
-/// What asking for a pairing code gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PairingRequest {
-    /// A new code: tell the user once.
-    Created(Pairing),
-    /// A code is already pending for this user: say nothing more.
-    Pending(Pairing),
-    /// Already approved (a race with the CLI): let the message through.
-    Approved,
-    /// Too many codes are pending for the account; the user is told nothing.
-    TooMany,
-}
-
-/// Counts of events by status, for `/status` and the metrics.
-#[derive(Debug, Clone, Default)]
-pub struct QueueDepth {
-    pub open: u64,
-}
 
 /// An error of the store. Its message names the database, never its contents.
 #[derive(Debug, thiserror::Error)]
@@ -393,25 +213,6 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         let _ = (account, since_ms);
         Ok(Vec::new())
     }
-}
-
-/// A chat's queue in create-time terms.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ChatSpan {
-    /// The creation time of the chat's newest closed event created at or before the time asked
-    /// about: what came before it was settled already.
-    pub last_closed_ms: Option<i64>,
-    /// The creation time of the chat's newest open event.
-    pub newest_open_ms: Option<i64>,
-}
-
-/// A running gateway process, as its heartbeat row names it.
-#[derive(Debug, Clone)]
-pub struct Replica {
-    pub id: String,
-    pub host: String,
-    pub pid: u32,
-    pub started_at_ms: i64,
 }
 
 /// Milliseconds since the epoch.

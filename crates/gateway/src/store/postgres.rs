@@ -13,21 +13,25 @@
 //! pause, intake by not acknowledging so the platform redelivers); broken connections are
 //! dropped from the pool and new ones made once the database is back.
 
+mod connect;
 mod migrate;
 mod more;
+mod outbox;
+mod pem;
 mod tls;
 mod url;
 
-use std::time::Duration;
-
 use async_trait::async_trait;
-use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
+use deadpool_postgres::Pool;
 use tokio_postgres::Row;
 
 use super::{
     ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth,
-    Replica, Result, Store, StoreError, StoredEvent,
+    Replica, Result, Store, StoredEvent,
 };
+
+use connect::pool_err;
+pub(super) use connect::{db, why_no_connection};
 
 /// The database's clock in milliseconds: leases and heartbeats compare times written by
 /// different machines, so they use one clock.
@@ -50,100 +54,7 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-pub(super) fn db(e: tokio_postgres::Error) -> StoreError {
-    // The driver's own Display is terse ("db error"); the server's message says what happened.
-    match e.as_db_error() {
-        Some(d) => StoreError::Db(format!("{}: {}", d.code().code(), d.message())),
-        None => StoreError::Db(e.to_string()),
-    }
-}
-
-fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
-    StoreError::Db(format!("no database connection: {}", why_no_connection(e)))
-}
-
-/// Why no connection could be had, as plainly as the driver lets us say it (at start and
-/// when the pool reconnects later).
-pub(super) fn why_no_connection(e: deadpool_postgres::PoolError) -> String {
-    let deadpool_postgres::PoolError::Backend(e) = e else {
-        return format!("the database is unreachable: {e}");
-    };
-    if let Some(d) = e.as_db_error() {
-        let hint = if d.message().contains("no encryption") {
-            " (the server accepts only TLS connections: use sslmode=verify-full, verify-ca or require)"
-        } else if d.message().contains("client certificate") {
-            " (the server wants a client certificate: add sslcert=PATH and sslkey=PATH to the URL)"
-        } else {
-            ""
-        };
-        return format!(
-            "the database refused the connection: {}: {}{hint}",
-            d.severity(),
-            d.message()
-        );
-    }
-    // The driver's Display may leave out its cause ("error performing TLS handshake"): add the
-    // chain of causes, each once.
-    let mut text = e.to_string();
-    let mut cause = std::error::Error::source(&e);
-    while let Some(c) = cause {
-        let more = c.to_string();
-        if !text.contains(&more) {
-            text = format!("{text}: {more}");
-        }
-        cause = c.source();
-    }
-    match text.strip_prefix("error performing TLS handshake: ") {
-        Some(why) => format!("no TLS connection to the database: {why}"),
-        None if text.starts_with("error performing TLS handshake") => {
-            format!("no TLS connection to the database: {text}")
-        }
-        None => format!("the database is unreachable: {text}"),
-    }
-}
-
 impl PostgresStore {
-    /// Connects to `url` (`postgres://user:pass@host:port/db?...`), checks the database is
-    /// reachable and migrates it. Besides libpq's parameters the URL may carry
-    /// `pool_max_size` (default 16) and `pool_timeout` (seconds to wait for a connection,
-    /// default 10). TLS follows libpq's `sslmode` (default `prefer`) and `sslrootcert`; see
-    /// tls.rs.
-    pub async fn connect(url: &str) -> Result<PostgresStore> {
-        let shown = url::redact(url);
-        let open_err = |reason: String| StoreError::Open {
-            path: shown.clone(),
-            reason,
-        };
-        let opts = url::parse(url).map_err(&open_err)?;
-        let tls = tls::MakeRustls::new(opts.ssl_mode, &opts.root_cert, opts.client_cert.as_ref())
-            .map_err(&open_err)?;
-        let manager = deadpool_postgres::Manager::from_config(
-            opts.pg,
-            tls,
-            ManagerConfig {
-                // A connection the server closed (a restart) is seen as closed and replaced;
-                // no round trip per checkout.
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(opts.max_size)
-            .wait_timeout(Some(opts.timeout))
-            .create_timeout(Some(opts.timeout))
-            .recycle_timeout(Some(Duration::from_secs(5)))
-            .runtime(Runtime::Tokio1)
-            .build()
-            .map_err(|e| open_err(e.to_string()))?;
-        let store = PostgresStore { pool, shown };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// The URL this store uses, without its password.
-    pub fn url(&self) -> &str {
-        &self.shown
-    }
-
     async fn client(&self) -> Result<deadpool_postgres::Client> {
         self.pool.get().await.map_err(pool_err)
     }
@@ -320,13 +231,7 @@ impl Store for PostgresStore {
     }
 
     async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()> {
-        self.exec(
-            "UPDATE events SET status = 'answered', parts = $3, updated_at_ms = $4 \
-             WHERE account = $1 AND event_id = $2",
-            &[&account, &event_id, &parts_json, &super::now_ms()],
-        )
-        .await
-        .map(drop)
+        self.reply_record(account, event_id, parts_json).await
     }
 
     async fn record_sent_part(
@@ -336,14 +241,8 @@ impl Store for PostgresStore {
         message_id: &str,
         last: bool,
     ) -> Result<()> {
-        self.exec(
-            "UPDATE events SET sent_ids = sent_ids || to_jsonb($3::text), \
-             status = CASE WHEN $4 THEN 'sent' ELSE status END, updated_at_ms = $5 \
-             WHERE account = $1 AND event_id = $2",
-            &[&account, &event_id, &message_id, &last, &super::now_ms()],
-        )
-        .await
-        .map(drop)
+        self.sent_part_record(account, event_id, message_id, last)
+            .await
     }
 
     async fn set_typing(
@@ -352,24 +251,11 @@ impl Store for PostgresStore {
         event_id: &str,
         reaction: Option<&str>,
     ) -> Result<()> {
-        self.exec(
-            "UPDATE events SET typing_reaction = $3 WHERE account = $1 AND event_id = $2",
-            &[&account, &event_id, &reaction],
-        )
-        .await
-        .map(drop)
+        self.typing_set(account, event_id, reaction).await
     }
 
     async fn bump_attempts(&self, account: &str, event_id: &str) -> Result<i64> {
-        let row = self
-            .opt_row(
-                "UPDATE events SET attempts = attempts + 1 WHERE account = $1 AND event_id = $2 \
-                 RETURNING attempts",
-                &[&account, &event_id],
-            )
-            .await?;
-        row.map(|r| r.get(0))
-            .ok_or_else(|| StoreError::Db(format!("no event {event_id}")))
+        self.attempts_bump(account, event_id).await
     }
 
     async fn event(&self, account: &str, event_id: &str) -> Result<Option<StoredEvent>> {

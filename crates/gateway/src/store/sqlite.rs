@@ -8,22 +8,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{
-    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, PairingStatus,
-    QueueDepth, Result, Store, StoreError, StoredEvent,
+    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth,
+    Result, Store, StoreError, StoredEvent,
 };
-
-/// The migrations, in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/sqlite/0002_sessions.sql"),
-];
-
-/// Pairing codes: uppercase letters and digits without the look-alikes 0, O, 1 and I.
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -99,7 +89,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
-        migrate(&mut conn, &path)?;
+        migrate::migrate(&mut conn, &path)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             path,
@@ -116,28 +106,6 @@ impl SqliteStore {
         let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard).map_err(db)
     }
-}
-
-fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(db)?;
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found: version,
-            known,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction().map_err(db)?;
-        tx.execute_batch(sql).map_err(db)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)
-            .map_err(db)?;
-        tx.commit().map_err(db)?;
-    }
-    Ok(())
 }
 
 const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
@@ -166,30 +134,6 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         card_id: r.get(15)?,
         card_seq: r.get(16)?,
     })
-}
-
-const PAIRING_COLUMNS: &str =
-    "account, open_id, code, chat_id, name, status, created_at_ms, expires_at_ms";
-
-fn pairing_row(r: &Row<'_>) -> rusqlite::Result<Pairing> {
-    let status: String = r.get(5)?;
-    Ok(Pairing {
-        account: r.get(0)?,
-        open_id: r.get(1)?,
-        code: r.get(2)?,
-        chat_id: r.get(3)?,
-        name: r.get(4)?,
-        status: PairingStatus::parse(&status),
-        created_at_ms: r.get(6)?,
-        expires_at_ms: r.get(7)?,
-    })
-}
-
-fn new_code() -> String {
-    let mut rng = rand::rng();
-    (0..8)
-        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
-        .collect()
 }
 
 #[async_trait]
@@ -358,20 +302,7 @@ impl Store for SqliteStore {
     }
 
     async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()> {
-        let (account, event_id, parts) = (
-            account.to_owned(),
-            event_id.to_owned(),
-            parts_json.to_owned(),
-        );
-        self.with(move |c| {
-            c.exec(
-                "UPDATE events SET status = 'answered', parts = ?3, updated_at_ms = ?4 \
-                 WHERE account = ?1 AND event_id = ?2",
-                params![account, event_id, parts, super::now_ms()],
-            )
-            .map(drop)
-        })
-        .await
+        self.reply_record(account, event_id, parts_json).await
     }
 
     async fn record_sent_part(
@@ -381,21 +312,8 @@ impl Store for SqliteStore {
         message_id: &str,
         last: bool,
     ) -> Result<()> {
-        let (account, event_id, message_id) = (
-            account.to_owned(),
-            event_id.to_owned(),
-            message_id.to_owned(),
-        );
-        self.with(move |c| {
-            c.exec(
-                "UPDATE events SET sent_ids = json_insert(sent_ids, '$[#]', ?3), \
-                 status = CASE WHEN ?4 THEN 'sent' ELSE status END, updated_at_ms = ?5 \
-                 WHERE account = ?1 AND event_id = ?2",
-                params![account, event_id, message_id, last, super::now_ms()],
-            )
-            .map(drop)
-        })
-        .await
+        self.sent_part_record(account, event_id, message_id, last)
+            .await
     }
 
     async fn set_typing(
@@ -404,29 +322,11 @@ impl Store for SqliteStore {
         event_id: &str,
         reaction: Option<&str>,
     ) -> Result<()> {
-        let (account, event_id) = (account.to_owned(), event_id.to_owned());
-        let reaction = reaction.map(str::to_owned);
-        self.with(move |c| {
-            c.exec(
-                "UPDATE events SET typing_reaction = ?3 WHERE account = ?1 AND event_id = ?2",
-                params![account, event_id, reaction],
-            )
-            .map(drop)
-        })
-        .await
+        self.typing_set(account, event_id, reaction).await
     }
 
     async fn bump_attempts(&self, account: &str, event_id: &str) -> Result<i64> {
-        let (account, event_id) = (account.to_owned(), event_id.to_owned());
-        self.with(move |c| {
-            c.row(
-                "UPDATE events SET attempts = attempts + 1 WHERE account = ?1 AND event_id = ?2 \
-                 RETURNING attempts",
-                params![account, event_id],
-                |r| r.get(0),
-            )
-        })
-        .await
+        self.attempts_bump(account, event_id).await
     }
 
     async fn event(&self, account: &str, event_id: &str) -> Result<Option<StoredEvent>> {
@@ -469,116 +369,15 @@ impl Store for SqliteStore {
     }
 
     async fn request_pairing(&self, ask: PairingAsk) -> Result<PairingRequest> {
-        let PairingAsk {
-            account,
-            open_id,
-            chat_id,
-            name,
-            now_ms,
-            ttl_ms,
-            max_pending,
-        } = ask;
-        self.with(move |c| {
-            let tx = c.transaction()?;
-            let existing = tx
-                .query_row(
-                    &format!(
-                        "SELECT {PAIRING_COLUMNS} FROM pairing WHERE account = ?1 AND open_id = ?2"
-                    ),
-                    params![account, open_id],
-                    pairing_row,
-                )
-                .optional()?;
-            if let Some(p) = existing {
-                match p.status {
-                    PairingStatus::Approved => return Ok(PairingRequest::Approved),
-                    PairingStatus::Pending if p.expires_at_ms > now_ms => {
-                        return Ok(PairingRequest::Pending(p));
-                    }
-                    // Expired or rejected: a new code may be asked for.
-                    _ => {}
-                }
-            }
-            let pending: i64 = tx.row(
-                "SELECT COUNT(*) FROM pairing WHERE account = ?1 AND status = 'pending' \
-                 AND expires_at_ms > ?2",
-                params![account, now_ms],
-                |r| r.get(0),
-            )?;
-            if pending as usize >= max_pending {
-                return Ok(PairingRequest::TooMany);
-            }
-            // Codes are unique across accounts; a collision (1 in 10^12) draws again.
-            let mut code = new_code();
-            while tx
-                .query_row(
-                    "SELECT 1 FROM pairing WHERE code = ?1",
-                    params![code],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some()
-            {
-                code = new_code();
-            }
-            let p = Pairing {
-                account: account.clone(),
-                open_id: open_id.clone(),
-                code,
-                chat_id,
-                name,
-                status: PairingStatus::Pending,
-                created_at_ms: now_ms,
-                expires_at_ms: now_ms + ttl_ms,
-            };
-            tx.exec(
-                "INSERT INTO pairing (account, open_id, code, chat_id, name, status, created_at_ms, \
-                 expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7) \
-                 ON CONFLICT (account, open_id) DO UPDATE SET code = excluded.code, \
-                 chat_id = excluded.chat_id, name = excluded.name, status = 'pending', \
-                 created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms, \
-                 decided_at_ms = NULL",
-                params![
-                    p.account,
-                    p.open_id,
-                    p.code,
-                    p.chat_id,
-                    p.name,
-                    p.created_at_ms,
-                    p.expires_at_ms
-                ],
-            )?;
-            tx.commit()?;
-            Ok(PairingRequest::Created(p))
-        })
-        .await
+        self.pairing_request(ask).await
     }
 
     async fn is_approved(&self, account: &str, open_id: &str) -> Result<bool> {
-        let (account, open_id) = (account.to_owned(), open_id.to_owned());
-        self.with(move |c| {
-            Ok(c.row(
-                "SELECT 1 FROM pairing WHERE account = ?1 AND open_id = ?2 AND status = 'approved'",
-                params![account, open_id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
-        })
-        .await
+        self.pairing_approved(account, open_id).await
     }
 
     async fn pending_pairings(&self, account: Option<&str>, now_ms: i64) -> Result<Vec<Pairing>> {
-        let account = account.map(str::to_owned);
-        self.with(move |c| {
-            let mut st = c.prepare(&format!(
-                "SELECT {PAIRING_COLUMNS} FROM pairing WHERE status = 'pending' \
-                 AND expires_at_ms > ?1 AND (?2 IS NULL OR account = ?2) ORDER BY created_at_ms"
-            ))?;
-            let rows = st.query_map(params![now_ms, account], pairing_row)?;
-            rows.collect()
-        })
-        .await
+        self.pairings_pending(account, now_ms).await
     }
 
     async fn decide_pairing(
@@ -587,38 +386,13 @@ impl Store for SqliteStore {
         approve: bool,
         now_ms: i64,
     ) -> Result<Option<Pairing>> {
-        let code = code.trim().to_ascii_uppercase();
-        self.with(move |c| {
-            let tx = c.transaction()?;
-            let found = tx
-                .query_row(
-                    &format!(
-                        "SELECT {PAIRING_COLUMNS} FROM pairing WHERE code = ?1 \
-                         AND status = 'pending' AND expires_at_ms > ?2"
-                    ),
-                    params![code, now_ms],
-                    pairing_row,
-                )
-                .optional()?;
-            let Some(mut p) = found else {
-                return Ok(None);
-            };
-            p.status = if approve {
-                PairingStatus::Approved
-            } else {
-                PairingStatus::Rejected
-            };
-            tx.exec(
-                "UPDATE pairing SET status = ?2, decided_at_ms = ?3 WHERE code = ?1",
-                params![code, p.status.as_str(), now_ms],
-            )?;
-            tx.commit()?;
-            Ok(Some(p))
-        })
-        .await
+        self.pairing_decide(code, approve, now_ms).await
     }
 }
 
+mod migrate;
+mod outbox;
+mod pairing;
 mod sessions;
 #[cfg(test)]
 mod tests;

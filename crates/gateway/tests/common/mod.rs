@@ -1,6 +1,8 @@
 //! A gateway running in-process against an in-process lark-sim.
 #![allow(dead_code)]
 
+pub mod llm;
+
 use std::path::Path;
 use std::time::Duration;
 

@@ -3,6 +3,7 @@
 //! they are reported as ignored rather than passed; `scripts/test` runs them.
 #![allow(dead_code)]
 
+use openclaw_gateway::store::{EventStatus, NewEvent, now_ms};
 use tokio_postgres::NoTls;
 
 pub const URL_ENV: &str = "OPENCLAW_TEST_PG_URL";
@@ -41,3 +42,18 @@ pub fn with_db(url: &str, db: &str) -> String {
     format!("{}/{db}{q}", &base[..host_end])
 }
 pub mod fleet;
+
+/// A message event of `chat` to claim, received now.
+pub fn ev(event_id: &str, message_id: Option<&str>, chat: &str) -> NewEvent {
+    NewEvent {
+        account: "default".into(),
+        event_id: event_id.into(),
+        message_id: message_id.map(str::to_owned),
+        event_type: "im.message.receive_v1".into(),
+        chat_key: Some(chat.into()),
+        payload: "{}".into(),
+        received_at_ms: now_ms(),
+        created_at_ms: None,
+        status: EventStatus::Received,
+    }
+}

@@ -1,3 +1,5 @@
+//! The rules of `policy.rs`, one case per rule.
+
 use openclaw_config::Format;
 
 use super::*;

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::tls::{ClientCert, RootCert, SslMode, effective_mode};
+use super::pem::ClientCert;
+use super::tls::{RootCert, SslMode, effective_mode};
 
 /// What a URL configures.
 pub(super) struct Options {

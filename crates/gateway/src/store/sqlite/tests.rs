@@ -1,6 +1,7 @@
 //! What only the SQLite backend has: a file reopened keeps its pairings, and a database from a
 //! newer binary is refused. The store's contract on both backends is in tests/postgres.rs.
 
+use super::pairing::CODE_ALPHABET;
 use super::*;
 
 fn ask(open_id: &str, now_ms: i64, ttl_ms: i64) -> PairingAsk {

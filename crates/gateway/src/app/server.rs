@@ -62,9 +62,9 @@ async fn metrics(State(ctx): State<Arc<Ctx>>) -> Response {
 async fn status(State(ctx): State<Arc<Ctx>>) -> Response {
     let mut accounts = Vec::new();
     for a in &ctx.accounts {
-        accounts.push(crate::status::account_status(&ctx, a).await);
+        accounts.push(crate::observe::status::account_status(&ctx, a).await);
     }
-    let store = crate::status::store_status(&ctx).await;
+    let store = crate::observe::status::store_status(&ctx).await;
     json_response(
         StatusCode::OK,
         json!({ "running": true, "accounts": accounts, "store": store }).to_string(),

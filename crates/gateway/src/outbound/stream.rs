@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::parts::{WirePart, send_uuid};
 use crate::account::AccountRt;
-use crate::outbound::{WirePart, send_uuid};
 use crate::runtime::Ctx;
 use crate::store::StoredEvent;
 

@@ -134,7 +134,7 @@ pub async fn store_status(ctx: &Ctx) -> StoreStatus {
             replicas_alive: None,
         };
     }
-    let window = crate::inbound::lease::ALIVE_WINDOW.as_millis() as i64;
+    let window = crate::fleet::ALIVE_WINDOW.as_millis() as i64;
     StoreStatus {
         kind: "postgres".into(),
         replicas_alive: ctx.store.replicas_alive(window).await.ok().flatten(),

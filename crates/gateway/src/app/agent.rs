@@ -15,8 +15,8 @@ use openclaw_agent::{
 use openclaw_config::{AgentConfig, Provider};
 use openclaw_tools::MessageTool;
 
+use super::StartError;
 use crate::account::AccountRt;
-use crate::runtime::StartError;
 use crate::store::Store;
 
 /// What an LLM agent is wired to.
@@ -45,11 +45,6 @@ impl SessionStore for StoreSessions {
     async fn delete(&self, key: &str) -> Result<(), String> {
         self.0.delete_session(key).await.map_err(|e| e.to_string())
     }
-}
-
-/// Whether the configured agent is an LLM (replies stream into cards by default in DMs).
-pub fn is_llm(cfg: &AgentConfig) -> bool {
-    matches!(cfg.provider, Provider::Anthropic | Provider::OpenAi)
 }
 
 /// The agent the config asks for.

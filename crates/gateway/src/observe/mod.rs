@@ -1,0 +1,6 @@
+//! What the gateway tells about itself: Prometheus metrics, the `/status` document, and the
+//! console and file logs.
+
+pub mod logging;
+pub mod metrics;
+pub mod status;

@@ -1,0 +1,71 @@
+//! The outbox in PostgreSQL: the reply's parts recorded before anything is sent, each part's
+//! platform id as it lands, the typing reaction to take off, and the attempts at a turn.
+
+use super::PostgresStore;
+use crate::store::{Result, StoreError};
+
+impl PostgresStore {
+    pub(super) async fn reply_record(
+        &self,
+        account: &str,
+        event_id: &str,
+        parts_json: &str,
+    ) -> Result<()> {
+        self.exec(
+            "UPDATE events SET status = 'answered', parts = $3, updated_at_ms = $4 \
+             WHERE account = $1 AND event_id = $2",
+            &[&account, &event_id, &parts_json, &crate::store::now_ms()],
+        )
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn sent_part_record(
+        &self,
+        account: &str,
+        event_id: &str,
+        message_id: &str,
+        last: bool,
+    ) -> Result<()> {
+        self.exec(
+            "UPDATE events SET sent_ids = sent_ids || to_jsonb($3::text), \
+             status = CASE WHEN $4 THEN 'sent' ELSE status END, updated_at_ms = $5 \
+             WHERE account = $1 AND event_id = $2",
+            &[
+                &account,
+                &event_id,
+                &message_id,
+                &last,
+                &crate::store::now_ms(),
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn typing_set(
+        &self,
+        account: &str,
+        event_id: &str,
+        reaction: Option<&str>,
+    ) -> Result<()> {
+        self.exec(
+            "UPDATE events SET typing_reaction = $3 WHERE account = $1 AND event_id = $2",
+            &[&account, &event_id, &reaction],
+        )
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn attempts_bump(&self, account: &str, event_id: &str) -> Result<i64> {
+        let row = self
+            .opt_row(
+                "UPDATE events SET attempts = attempts + 1 WHERE account = $1 AND event_id = $2 \
+                 RETURNING attempts",
+                &[&account, &event_id],
+            )
+            .await?;
+        row.map(|r| r.get(0))
+            .ok_or_else(|| StoreError::Db(format!("no event {event_id}")))
+    }
+}
