@@ -9,6 +9,7 @@
 pub mod lease;
 mod media;
 pub(crate) mod names;
+pub mod outcome;
 pub mod policy;
 mod reply;
 mod turn;
@@ -21,6 +22,7 @@ use tokio::sync::mpsc;
 use crate::account::AccountRt;
 use crate::runtime::{Ctx, Wake, stopped};
 use crate::store::EventStatus;
+use outcome::{Outcome, TurnError};
 
 /// Attempts at one event before it is given up as failed (with its reason kept).
 const MAX_ATTEMPTS: i64 = 5;
@@ -101,32 +103,51 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
             break;
         };
         let event_id = event.event_id.clone();
-        match turn::run(&ctx, &account, event).await {
-            Ok(()) => {}
-            Err(e) => {
-                let attempts = ctx
-                    .store
-                    .bump_attempts(&acct, &event_id)
-                    .await
-                    .unwrap_or(MAX_ATTEMPTS);
-                if attempts >= MAX_ATTEMPTS {
-                    tracing::error!(target: "lark", "[{acct}] giving up on event {event_id} after {attempts} attempts: {e}");
-                    let _ = ctx
-                        .store
-                        .set_status(&acct, &event_id, EventStatus::Failed, Some(&e))
-                        .await;
-                    ctx.metrics.turn(&acct, "failed", Duration::ZERO);
-                } else {
-                    let wait = Duration::from_millis(500 * (1 << attempts.min(6)) as u64);
-                    tracing::warn!(target: "lark", "[{acct}] event {event_id} failed (attempt {attempts}), retrying in {wait:?}: {e}");
-                    ctx.sleep_unless_stopping(wait).await;
-                }
-            }
-        }
+        let ended = turn::run(&ctx, &account, event).await;
+        settle(&ctx, &acct, &event_id, ended).await;
     }
     account
         .queues
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .remove(&chat);
+}
+
+/// Records how a turn ended: the one place a turn's end is written to the store. A closed or
+/// empty turn gets its status; a failed one counts an attempt and is tried again after the
+/// wait its error asks for (or a growing backoff), or given up as failed, with its reason,
+/// when it cannot pass or has been tried [`MAX_ATTEMPTS`] times. A status the store could not
+/// write leaves the event open, and the chat's next look runs it again.
+async fn settle(ctx: &Ctx, acct: &str, event_id: &str, ended: Result<Outcome, TurnError>) {
+    let closed = match ended {
+        Ok(Outcome::Sent) => return,
+        Ok(Outcome::NothingToSend) => (EventStatus::Sent, None),
+        Ok(Outcome::Closed { status, reason }) => (status, Some(reason)),
+        Err(e) => {
+            let attempts = ctx
+                .store
+                .bump_attempts(acct, event_id)
+                .await
+                .unwrap_or(MAX_ATTEMPTS);
+            if attempts < MAX_ATTEMPTS && !e.is_permanent() {
+                let backoff = Duration::from_millis(500 * (1 << attempts.min(6)) as u64);
+                let wait = e.retry_after().map_or(backoff, |w| w.max(backoff));
+                tracing::warn!(target: "lark", "[{acct}] event {event_id} failed (attempt {attempts}), retrying in {wait:?}: {e}");
+                ctx.sleep_unless_stopping(wait).await;
+                return;
+            }
+            tracing::error!(target: "lark", "[{acct}] giving up on event {event_id} after {attempts} attempts: {e}");
+            ctx.metrics.turn(acct, "failed", Duration::ZERO);
+            (EventStatus::Failed, Some(e.to_string()))
+        }
+    };
+    let (status, reason) = closed;
+    if let Err(e) = ctx
+        .store
+        .set_status(acct, event_id, status, reason.as_deref())
+        .await
+    {
+        tracing::warn!(target: "lark", "[{acct}] cannot record how event {event_id} ended ({}), trying it again: {e}", status.as_str());
+        ctx.sleep_unless_stopping(Duration::from_secs(1)).await;
+    }
 }

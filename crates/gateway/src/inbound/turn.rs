@@ -13,6 +13,7 @@ use openclaw_agent::{ChatKind, Turn};
 use openclaw_format::inbound::{agent_text, forwarded_text, group_prefix_named};
 
 use super::media;
+use super::outcome::{Outcome, TurnError};
 use super::policy::{self, Facts, Verdict};
 use crate::account::AccountRt;
 use crate::outbound;
@@ -24,39 +25,36 @@ use crate::store::{EventStatus, PairingAsk, PairingRequest, StoredEvent, now_ms}
 const PAIRING_TTL_MS: i64 = 3_600_000;
 const PAIRING_MAX_PENDING: usize = 3;
 
-/// Runs one event as far as it goes. `Err` means "try again later" (the event stays open).
-pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> Result<(), String> {
+/// Runs one event as far as it goes, to the [`Outcome`] the worker records; `Err` leaves the
+/// event open, to be tried again as the error says.
+pub async fn run(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: StoredEvent,
+) -> Result<Outcome, TurnError> {
     let acct = account.id();
     let started = Instant::now();
     let envelope = match Envelope::parse(ev.payload.as_bytes()) {
         Ok(e) => e,
         Err(e) => {
-            return close(
-                ctx,
-                acct,
-                &ev,
+            return Ok(Outcome::closed(
                 EventStatus::Ignored,
-                &format!("unreadable: {e}"),
-            )
-            .await;
+                format!("unreadable: {e}"),
+            ));
         }
     };
     let Event::MessageReceived(msg) = envelope.event else {
-        return close(ctx, acct, &ev, EventStatus::Ignored, "not a message").await;
+        return Ok(Outcome::closed(EventStatus::Ignored, "not a message"));
     };
     let mut status = ev.status;
     if status == EventStatus::Received {
         let max_age = account.cfg.max_event_age.as_millis() as i64;
         if ev.created_at_ms.is_some_and(|t| now_ms() - t > max_age) {
             tracing::info!(target: "lark", "[{acct}] skipping stale message {} (older than {} min)", msg.message_id, max_age / 60_000);
-            return close(
-                ctx,
-                acct,
-                &ev,
+            return Ok(Outcome::closed(
                 EventStatus::Expired,
                 "older than the age cutoff",
-            )
-            .await;
+            ));
         }
         match admit(ctx, account, &ev, &msg).await? {
             Some(reason) => {
@@ -64,7 +62,7 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
                 if ctx.verbose {
                     tracing::info!(target: "lark", "[{acct}] message {} from {} not answered: {reason}", msg.message_id, sender(&msg));
                 }
-                return close(ctx, acct, &ev, EventStatus::Refused, reason).await;
+                return Ok(Outcome::closed(EventStatus::Refused, reason));
             }
             // Admitted is not written down: a replay judges the message again, which is cheap
             // and gives the same verdict (a pairing notice carries its own uuid).
@@ -83,20 +81,24 @@ pub async fn run(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, ev: StoredEvent) -> R
         let parts = answer(ctx, account, &ev, &msg).await?;
         if let Err(e) = ctx.store.record_reply(acct, &ev.event_id, &parts).await {
             typing.settle().await;
-            return Err(e.to_string());
+            return Err(e.into());
         }
         ev.parts = Some(parts);
         typing
     } else {
         Typing::recorded(&ev)
     };
-    outbound::send_recorded(ctx, account, &ev, &msg, typing).await?;
+    let sent = outbound::send_recorded(ctx, account, &ev, &msg, typing).await?;
     let latency = Duration::from_millis((now_ms() - ev.received_at_ms).max(0) as u64);
     ctx.metrics.turn(acct, "sent", latency);
     if ctx.verbose {
         tracing::info!(target: "lark", "[{acct}] answered {} in {:?} ({:?} in this run)", msg.message_id, latency, started.elapsed());
     }
-    Ok(())
+    Ok(if sent {
+        Outcome::Sent
+    } else {
+        Outcome::NothingToSend
+    })
 }
 
 /// Whether more of the chat's messages wait behind `ev` (then the turn shows no typing
@@ -109,19 +111,6 @@ async fn queued_behind(ctx: &Ctx, ev: &StoredEvent) -> bool {
         .chat_span(&ev.account, chat, created)
         .await
         .is_ok_and(|s| s.newest_open_ms.is_some_and(|t| t > created))
-}
-
-async fn close(
-    ctx: &Ctx,
-    acct: &str,
-    ev: &StoredEvent,
-    status: EventStatus,
-    reason: &str,
-) -> Result<(), String> {
-    ctx.store
-        .set_status(acct, &ev.event_id, status, Some(reason))
-        .await
-        .map_err(|e| e.to_string())
 }
 
 fn sender(msg: &MessageReceived) -> &str {
@@ -139,14 +128,11 @@ async fn admit(
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
-) -> Result<Option<&'static str>, String> {
+) -> Result<Option<&'static str>, TurnError> {
     if msg.sender.sender_type == "app" {
         return Ok(Some("sent by a bot"));
     }
-    let bot = account
-        .bot()
-        .await
-        .map_err(|e| format!("cannot learn the bot's identity: {e}"))?;
+    let bot = account.bot().await.map_err(TurnError::Identity)?;
     let ids = &msg.sender.sender_id;
     let sender_ids: Vec<&str> = [
         ids.open_id.as_ref().map(|i| i.as_str()),
@@ -174,7 +160,7 @@ async fn pairing(
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
-) -> Result<Option<&'static str>, String> {
+) -> Result<Option<&'static str>, TurnError> {
     let acct = account.id();
     let open_id = sender(msg);
     let request = ctx
@@ -188,8 +174,7 @@ async fn pairing(
             ttl_ms: PAIRING_TTL_MS,
             max_pending: PAIRING_MAX_PENDING,
         })
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     match request {
         PairingRequest::Approved => Ok(None),
         PairingRequest::Created(p) => {
@@ -217,7 +202,7 @@ async fn answer(
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
-) -> Result<String, String> {
+) -> Result<String, TurnError> {
     let acct = account.id();
     let bot = account.bot_cached().map(|b| b.open_id.clone());
     let normalized = agent_text(msg, bot.as_ref());

@@ -5,6 +5,7 @@
 //! Each part's uuid is derived from (account, inbound message id, part index), so a retry, a
 //! redelivery or a restart re-sends the same uuid and the platform posts the part once.
 
+mod error;
 pub mod parts;
 pub mod stream;
 pub(crate) mod typing;
@@ -21,6 +22,7 @@ use crate::runtime::Ctx;
 use crate::store::StoredEvent;
 use typing::Typing;
 
+pub use error::OutboundError;
 pub use parts::{WirePart, plan, send_uuid};
 
 fn is_refused_format(e: &lark::Error) -> bool {
@@ -73,30 +75,26 @@ async fn deliver(
 
 /// Sends the recorded parts not yet confirmed, recording each as it lands; the last one closes
 /// the event. The typing reaction comes off while the last part goes out, never before it.
+/// `false` when there was nothing (left) to send, and the event is still to be closed.
 pub(crate) async fn send_recorded(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
     typing: Typing,
-) -> Result<(), String> {
-    let acct = account.id();
+) -> Result<bool, OutboundError> {
     let parts: Vec<WirePart> = match ev.parts.as_deref().map(serde_json::from_str).transpose() {
         Ok(parts) => parts.unwrap_or_default(),
         Err(e) => {
             typing.settle().await;
-            return Err(format!("the recorded reply is unreadable: {e}"));
+            return Err(OutboundError::Unreadable(e.to_string()));
         }
     };
     let first_unsent = ev.sent_ids.len();
     if first_unsent >= parts.len() {
         // Nothing (left) to send: an empty answer, or a crash after the last part landed.
         typing.remove(account, &msg.message_id).await;
-        return ctx
-            .store
-            .set_status(acct, &ev.event_id, crate::store::EventStatus::Sent, None)
-            .await
-            .map_err(|e| e.to_string());
+        return Ok(false);
     }
     let last = parts.len() - 1;
     for (i, part) in parts
@@ -114,7 +112,7 @@ pub(crate) async fn send_recorded(
         send_part(ctx, account, ev, msg, last, &parts[last], true),
         typing.remove(account, &msg.message_id)
     );
-    sent
+    sent.map(|()| true)
 }
 
 /// Sends part `i` of the recorded reply and records it (with `last`, the event is sent).
@@ -126,7 +124,7 @@ async fn send_part(
     i: usize,
     part: &WirePart,
     last: bool,
-) -> Result<(), String> {
+) -> Result<(), OutboundError> {
     let acct = account.id();
     let content = part
         .to_content()
@@ -138,7 +136,10 @@ async fn send_part(
     } else {
         deliver(account, msg, &content, &part.text, &uuid)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|source| OutboundError::Send {
+                what: format!("part {} of the reply", i + 1),
+                source,
+            })
     };
     match delivered {
         Ok(id) => {
@@ -146,14 +147,14 @@ async fn send_part(
             if ctx.verbose {
                 tracing::info!(target: "lark", "[{acct}] sent part {} ({}) of the reply to {} as {id}", i + 1, part.msg_type, msg.message_id);
             }
-            ctx.store
+            Ok(ctx
+                .store
                 .record_sent_part(acct, &ev.event_id, &id, last)
-                .await
-                .map_err(|e| e.to_string())
+                .await?)
         }
         Err(e) => {
             ctx.metrics.send(acct, "error");
-            Err(format!("sending part {} of the reply failed: {e}", i + 1))
+            Err(e)
         }
     }
 }
@@ -166,16 +167,19 @@ pub async fn send_notice(
     msg: &MessageReceived,
     text: &str,
     tag: &str,
-) -> Result<(), String> {
+) -> Result<(), OutboundError> {
     let uuid = send_uuid(account.id(), msg.message_id.as_str(), tag);
     match deliver(account, msg, &Content::text(text), text, &uuid).await {
         Ok(_) => {
             ctx.metrics.send(account.id(), "ok");
             Ok(())
         }
-        Err(e) => {
+        Err(source) => {
             ctx.metrics.send(account.id(), "error");
-            Err(format!("sending the {tag} notice failed: {e}"))
+            Err(OutboundError::Send {
+                what: format!("the {tag} notice"),
+                source,
+            })
         }
     }
 }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::OutboundError;
 use super::parts::{WirePart, send_uuid};
 use crate::account::AccountRt;
 use crate::runtime::Ctx;
@@ -252,31 +253,35 @@ pub async fn finish_part(
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     part: &WirePart,
-) -> Result<String, String> {
+) -> Result<String, OutboundError> {
     let acct = account.id();
     let c: CardPart = serde_json::from_str(&part.content)
-        .map_err(|e| format!("the recorded card part is unreadable: {e}"))?;
+        .map_err(|e| OutboundError::Unreadable(format!("its card part: {e}")))?;
     // A fresh range above anything a writer of this turn used, recorded before it is used.
     let base = ev.card_seq.max(0) + SEQ_RANGE * 2;
     ctx.store
         .set_card(acct, &ev.event_id, &c.card_id, base)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     let mut stream = CardStream::resume(&account.client, c.card_id.clone(), base as u64);
     match stream.stream_text(ELEMENT, &part.text).await {
         Ok(()) => {}
         Err(e) if e.code() == Some(STREAMING_CLOSED) => {}
-        Err(e) => {
-            return Err(format!(
-                "writing the final text into card {} failed: {e}",
-                c.card_id
-            ));
+        Err(source) => {
+            return Err(OutboundError::Card {
+                what: "writing the final text",
+                card_id: c.card_id,
+                source,
+            });
         }
     }
     stream
         .finish(&summary(&part.text))
         .await
-        .map_err(|e| format!("closing card {} failed: {e}", c.card_id))?;
+        .map_err(|source| OutboundError::Card {
+            what: "closing",
+            card_id: c.card_id.clone(),
+            source,
+        })?;
     Ok(c.message_id)
 }
 
