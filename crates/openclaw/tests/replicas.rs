@@ -226,6 +226,16 @@ async fn a_replica_killed_in_a_flood_leaves_every_chat_in_order() {
             sent.entry(c.clone()).or_default().push(m);
         }
         if round == 6 {
+            // Mid-flood: once the replicas are answering, the first one dies with its turns,
+            // its leases and whatever its sockets were handed.
+            wait_until("the first replies", || {
+                chats
+                    .iter()
+                    .map(|c| bot_messages(sim.state(), APP, c).len())
+                    .sum::<usize>()
+                    >= chats.len()
+            })
+            .await;
             fleet[0].1.kill9().await;
         }
     }

@@ -46,7 +46,7 @@ pub async fn accept(
 }
 
 /// Records a message read back from a chat's history that no connection delivered (see
-/// `inbound::catch_up`). Already recorded is the usual case and is not logged.
+/// `catch_up`). Already recorded is the usual case and is not logged.
 pub(crate) async fn recover(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,

@@ -202,7 +202,7 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     }
 
     /// Shares a span of platform time in which this replica may have missed events (see
-    /// `inbound::catch_up`); a store only one process uses keeps nothing (the process remembers).
+    /// `intake::catch_up`); a store only one process uses keeps nothing (the process remembers).
     async fn record_gap(&self, account: &str, from_ms: i64, to_ms: i64) -> Result<()> {
         let _ = (account, from_ms, to_ms);
         Ok(())
