@@ -283,4 +283,6 @@ impl Gateway {
 mod chat;
 mod model;
 pub use chat::*;
+// Only the tests that script a model use it.
+#[allow(unused_imports)]
 pub use model::*;
