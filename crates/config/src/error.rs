@@ -78,16 +78,22 @@ pub enum ConfigError {
     /// `Account::credentials` on an account without an app ID.
     #[error(
         "App ID not configured for account {account}: set {}",
-        credential_hint(account, "appId")
+        credential_hint(account, channel, "appId")
     )]
-    MissingAppId { account: String },
+    MissingAppId {
+        account: String,
+        channel: &'static str,
+    },
 
     /// `Account::credentials` on an account without an app secret.
     #[error(
         "App secret not configured for account {account}: set {}",
-        credential_hint(account, "appSecret")
+        credential_hint(account, channel, "appSecret")
     )]
-    MissingAppSecret { account: String },
+    MissingAppSecret {
+        account: String,
+        channel: &'static str,
+    },
 
     /// A key path given to `config get/set/unset` that cannot be parsed.
     #[error("{key:?} is not a valid key path: {reason}.")]
@@ -127,17 +133,22 @@ impl ConfigError {
 
 /// The exact wording the gateway's status output relies on: the default account can also take
 /// its credentials from the environment, named accounts cannot.
-fn credential_hint(account: &str, key: &str) -> String {
+fn credential_hint(account: &str, channel: &str, key: &str) -> String {
     let file_key = format!("{key}File");
     if account == crate::DEFAULT_ACCOUNT {
-        let env = if key == "appId" {
-            "the LARK_APP_ID environment variable"
+        let prefix = if channel == "channels.feishu" {
+            "FEISHU"
         } else {
-            "LARK_APP_SECRET"
+            "LARK"
         };
-        format!("channels.lark.{key} (or {file_key}, or {env})")
+        let env = if key == "appId" {
+            format!("the {prefix}_APP_ID environment variable")
+        } else {
+            format!("{prefix}_APP_SECRET")
+        };
+        format!("{channel}.{key} (or {file_key}, or {env})")
     } else {
-        format!("channels.lark.accounts.{account}.{key} (or {file_key})")
+        format!("{channel}.accounts.{account}.{key} (or {file_key})")
     }
 }
 

@@ -16,9 +16,13 @@ mod accounts;
 mod build;
 pub mod edit;
 mod error;
+mod extras;
 mod keypath;
+mod model;
 mod paths;
 mod schema;
+mod schema_openclaw;
+mod secret_ref;
 mod suggest;
 mod tree;
 mod types;
@@ -29,8 +33,10 @@ use std::path::Path;
 pub use error::ConfigError;
 pub use paths::{Format, Paths};
 pub use types::{
-    Account, AgentConfig, Config, DmPolicy, GatewayConfig, GroupConfig, GroupPolicy, LarkConfig,
-    Mode, Provider, RenderMode, StoreConfig,
+    Account, AccountExtras, AgentConfig, AllowBots, AuthMode, ChunkMode, Config, DmConfig,
+    DmPolicy, DmScope, GatewayAuth, GatewayConfig, GroupConfig, GroupPolicy, LarkConfig,
+    MessagesConfig, Mode, Provider, QueueConfig, QueueDrop, QueueMode, ReactionNotifications,
+    RenderMode, ReplyToMode, SessionConfig, SessionScope, StoreConfig,
 };
 
 /// The id of the top-level account; no named account may use it.
@@ -83,7 +89,7 @@ pub fn parse(
         format,
         message,
     })?;
-    build::config(&root, &accounts::Ctx { env, base_dir })
+    build::config(&root, env, base_dir)
 }
 
 /// What `openclaw config validate` runs: exactly [`load`], so "OK" means the gateway will start

@@ -12,8 +12,9 @@ use crate::tree::Node;
 
 pub(crate) const MODES: &[&str] = &["websocket", "webhook"];
 pub(crate) const DM_POLICIES: &[&str] = &["pairing", "open", "allowlist", "disabled"];
-pub(crate) const GROUP_POLICIES: &[&str] = &["allowlist", "open", "disabled"];
-pub(crate) const RENDER_MODES: &[&str] = &["auto", "text", "post", "card"];
+// `allowall` and `raw` are OpenClaw's spellings of `open` and `text`.
+pub(crate) const GROUP_POLICIES: &[&str] = &["allowlist", "open", "disabled", "allowall"];
+pub(crate) const RENDER_MODES: &[&str] = &["auto", "text", "post", "card", "raw"];
 pub(crate) const PROVIDERS: &[&str] = &["echo", "command", "anthropic", "openai"];
 
 /// What a leaf accepts.
@@ -21,8 +22,6 @@ pub(crate) const PROVIDERS: &[&str] = &["echo", "command", "anthropic", "openai"
 pub(crate) enum Kind {
     Bool,
     Str,
-    /// A string whose value must never appear in a message.
-    Secret,
     StrList,
     Enum(&'static [&'static str]),
     /// `feishu`, `lark` or an http(s) base URL, as `lark::Domain::parse` reads it.
@@ -35,6 +34,16 @@ pub(crate) enum Kind {
     Number {
         positive: bool,
     },
+    /// OpenClaw's: accepted with any value, not used by this gateway (named at start-up).
+    Any,
+    /// A secret: a string, or OpenClaw's reference `{ source, provider, id }`.
+    SecretRef,
+    /// An array of ids, strings or numbers (OpenClaw's `allowFrom`).
+    IdList,
+    /// A model catalog: an array of objects, each with a string `id` (other fields free).
+    Catalog,
+    /// `true`, `false` or one of these strings.
+    BoolOr(&'static [&'static str]),
 }
 
 #[derive(Debug)]
@@ -47,6 +56,8 @@ pub(crate) enum Schema {
         reserved: Option<&'static str>,
         value: Box<Schema>,
     },
+    /// A leaf or an object (`streaming: true` or `streaming: { mode }`).
+    Either(Box<Schema>, Box<Schema>),
 }
 
 /// The whole file's schema.
@@ -82,51 +93,74 @@ fn build() -> Schema {
         ),
         ("streaming", leaf(Bool)),
     ]);
-    let gateway = Schema::Object(vec![
-        (
-            "port",
-            leaf(Int {
-                min: 0,
-                max: u16::MAX as u64,
-            }),
-        ),
-        ("bind", leaf(Str)),
-    ]);
-    Schema::Object(vec![
-        ("channels", Schema::Object(vec![("lark", lark)])),
+    let gateway = Schema::Object(
+        vec![
+            (
+                "port",
+                leaf(Int {
+                    min: 0,
+                    max: u16::MAX as u64,
+                }),
+            ),
+            ("bind", leaf(Str)),
+            ("customBindHost", leaf(Str)),
+            ("auth", crate::schema_openclaw::gateway_auth()),
+        ]
+        .into_iter()
+        .chain(crate::schema_openclaw::ignored(
+            crate::schema_openclaw::GATEWAY_IGNORED,
+        ))
+        .collect(),
+    );
+    let mut channels = vec![
+        ("lark", lark),
+        ("feishu", Schema::Object(lark_fields(true))),
+    ];
+    channels.extend(crate::schema_openclaw::ignored(
+        crate::schema_openclaw::OTHER_CHANNELS,
+    ));
+    let mut root = vec![
+        ("channels", Schema::Object(channels)),
         ("agent", agent),
         ("gateway", gateway),
         ("store", Schema::Object(vec![("url", leaf(Str))])),
-    ])
+    ];
+    crate::schema_openclaw::extend_root(&mut root);
+    Schema::Object(root)
 }
 
 /// The keys of one Lark account; the top level also has `accounts`.
 fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
     use Kind::*;
     let leaf = Schema::Leaf;
-    let group = Schema::Object(vec![
-        ("requireMention", leaf(Bool)),
-        ("systemPrompt", leaf(Str)),
-        ("enabled", leaf(Bool)),
-        ("allowFrom", leaf(StrList)),
-        ("streaming", leaf(Bool)),
-    ]);
+    let group = Schema::Object(
+        vec![
+            ("requireMention", leaf(Bool)),
+            ("systemPrompt", leaf(Str)),
+            ("enabled", leaf(Bool)),
+            ("allowFrom", leaf(IdList)),
+            ("streaming", leaf(Bool)),
+        ]
+        .into_iter()
+        .chain(crate::schema_openclaw::group_fields())
+        .collect(),
+    );
     let mut fields = vec![
         ("enabled", leaf(Bool)),
         ("appId", leaf(Str)),
-        ("appSecret", leaf(Secret)),
+        ("appSecret", leaf(SecretRef)),
         ("appIdFile", leaf(Str)),
         ("appSecretFile", leaf(Str)),
         ("name", leaf(Str)),
         ("domain", leaf(Domain)),
         ("mode", leaf(Enum(MODES))),
-        ("encryptKey", leaf(Secret)),
-        ("verificationToken", leaf(Secret)),
+        ("encryptKey", leaf(SecretRef)),
+        ("verificationToken", leaf(SecretRef)),
         ("webhookPath", leaf(Str)),
         ("dmPolicy", leaf(Enum(DM_POLICIES))),
         ("groupPolicy", leaf(Enum(GROUP_POLICIES))),
-        ("allowFrom", leaf(StrList)),
-        ("groupAllowFrom", leaf(StrList)),
+        ("allowFrom", leaf(IdList)),
+        ("groupAllowFrom", leaf(IdList)),
         ("requireMention", leaf(Bool)),
         (
             "groups",
@@ -137,7 +171,7 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
             },
         ),
         ("typingIndicator", leaf(Bool)),
-        ("streaming", leaf(Bool)),
+        ("streaming", crate::schema_openclaw::streaming()),
         ("connections", leaf(Number { positive: true })),
         ("senderNameTtlSeconds", leaf(Number { positive: false })),
         ("pongTimeoutSeconds", leaf(Number { positive: false })),
@@ -158,6 +192,7 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
             ]),
         ),
     ];
+    fields.extend(crate::schema_openclaw::account_fields(top));
     if top {
         fields.push((
             "accounts",
@@ -183,8 +218,13 @@ pub(crate) fn all_paths() -> &'static [(String, bool)] {
 
 fn walk(schema: &Schema, path: &mut Vec<String>, out: &mut Vec<(String, bool)>) {
     if !path.is_empty() {
-        out.push((path.join("."), matches!(schema, Schema::Leaf(_))));
+        let leaf = matches!(schema, Schema::Leaf(_) | Schema::Either(..));
+        out.push((path.join("."), leaf));
     }
+    walk_children(schema, path, out);
+}
+
+fn walk_children(schema: &Schema, path: &mut Vec<String>, out: &mut Vec<(String, bool)>) {
     match schema {
         Schema::Leaf(_) => {}
         Schema::Object(fields) => {
@@ -201,6 +241,7 @@ fn walk(schema: &Schema, path: &mut Vec<String>, out: &mut Vec<(String, bool)>) 
             walk(value, path, out);
             path.pop();
         }
+        Schema::Either(_, object) => walk_children(object, path, out),
     }
 }
 
@@ -219,6 +260,13 @@ pub(crate) fn lookup(path: &[String]) -> Result<&'static Schema, ConfigError> {
                 check_name(&path[..i], seg, *reserved)?;
                 value
             }
+            Schema::Either(_, object) => match &**object {
+                Schema::Object(fields) => match fields.iter().find(|(name, _)| name == seg) {
+                    Some((_, child)) => child,
+                    None => return Err(unknown(&path[..i], seg, fields)),
+                },
+                other => other,
+            },
             Schema::Leaf(_) => {
                 return Err(ConfigError::UnknownKey {
                     file: None,
@@ -242,6 +290,9 @@ pub(crate) fn check(
         return Ok(());
     }
     match (schema, node) {
+        (Schema::Either(_, object), Node::Object(_)) => check(object, node, path),
+        (Schema::Either(leaf, _), _) => check(leaf, node, path),
+        (Schema::Leaf(Kind::SecretRef), Node::Object(_)) => crate::secret_ref::check(node, path),
         (Schema::Object(fields), Node::Object(members)) => {
             for (key, value) in members {
                 let Some((_, child)) = fields.iter().find(|(name, _)| name == key) else {
@@ -277,7 +328,24 @@ pub(crate) fn check(
 fn check_leaf(kind: &Kind, node: &Node, path: &mut Vec<String>) -> Result<(), ConfigError> {
     let ok = match (kind, node) {
         (Kind::Bool, Node::Bool(_)) => true,
-        (Kind::Str | Kind::Secret, Node::String(_)) => true,
+        (Kind::Str | Kind::SecretRef, Node::String(_)) => true,
+        (Kind::Any, _) => true,
+        (Kind::Catalog, Node::Array(items)) => items
+            .iter()
+            .all(|m| matches!(m.get("id"), Some(Node::String(_)))),
+        (Kind::BoolOr(_), Node::Bool(_)) => true,
+        (Kind::BoolOr(values), Node::String(s)) => values.contains(&s.as_str()),
+        (Kind::IdList, Node::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if !matches!(item, Node::String(_) | Node::Number(_)) {
+                    path.push(format!("{i}"));
+                    let err = invalid(path, item, false, "a string or a number");
+                    path.pop();
+                    return Err(err);
+                }
+            }
+            true
+        }
         (Kind::StrList, Node::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 if !matches!(item, Node::String(_)) {
@@ -305,7 +373,7 @@ fn check_leaf(kind: &Kind, node: &Node, path: &mut Vec<String>) -> Result<(), Co
         Err(invalid(
             path,
             node,
-            matches!(kind, Kind::Secret),
+            matches!(kind, Kind::SecretRef),
             &expected(kind),
         ))
     }
@@ -314,7 +382,20 @@ fn check_leaf(kind: &Kind, node: &Node, path: &mut Vec<String>) -> Result<(), Co
 fn expected(kind: &Kind) -> String {
     match kind {
         Kind::Bool => "true or false".to_owned(),
-        Kind::Str | Kind::Secret => "a string".to_owned(),
+        Kind::Str => "a string".to_owned(),
+        Kind::SecretRef => {
+            "a string or a secret reference { source: \"env\" | \"file\" | \"exec\", provider, id }"
+                .to_owned()
+        }
+        Kind::IdList => "an array of ids, such as [\"ou_123\"]".to_owned(),
+        Kind::Any => "anything".to_owned(),
+        Kind::Catalog => {
+            "an array of models, each with its id, such as [{ id: \"qwen3\" }]".to_owned()
+        }
+        Kind::BoolOr(values) => {
+            let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+            format!("true, false or {}", quoted.join(", "))
+        }
         Kind::StrList => "an array of strings, such as [\"ou_123\"]".to_owned(),
         Kind::Enum(values) => {
             let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
@@ -329,7 +410,7 @@ fn expected(kind: &Kind) -> String {
     }
 }
 
-fn invalid(path: &[String], got: &Node, secret: bool, expected: &str) -> ConfigError {
+pub(crate) fn invalid(path: &[String], got: &Node, secret: bool, expected: &str) -> ConfigError {
     ConfigError::InvalidValue {
         file: None,
         key: display_path(path),
@@ -383,7 +464,7 @@ fn check_name(parent: &[String], name: &str, reserved: Option<&str>) -> Result<(
     let message = if name.trim().is_empty() {
         "a name must not be empty"
     } else if reserved == Some(name) {
-        "the account name \"default\" is reserved for the top-level account; put its keys directly under channels.lark, or pick another name"
+        "the account name \"default\" is reserved for the top-level account; put its keys directly under the channel (channels.lark or channels.feishu), or pick another name"
     } else {
         return Ok(());
     };

@@ -17,6 +17,15 @@ pub struct Config {
     pub agent: AgentConfig,
     pub gateway: GatewayConfig,
     pub store: StoreConfig,
+    /// `session`.
+    pub session: SessionConfig,
+    /// `messages`.
+    pub messages: MessagesConfig,
+    /// Keys in the file this gateway accepts and does not use (OpenClaw's other sections, other
+    /// channels, plugin keys without an equivalent), as dotted paths in file order.
+    pub ignored: Vec<String>,
+    /// What loaded but deserves a word: `${VAR}` references to unset variables, left as written.
+    pub warnings: Vec<String>,
 }
 
 /// `channels.lark`: one entry per bot account.
@@ -24,6 +33,10 @@ pub struct Config {
 pub struct LarkConfig {
     /// The `default` account first (when it exists), then named accounts in file order.
     pub accounts: Vec<Account>,
+    /// Where the channel is in the file: `channels.lark` or `channels.feishu` (OpenClaw's).
+    pub key: &'static str,
+    /// `defaultAccount`: the account commands use when none is named.
+    pub default_account: Option<String>,
 }
 
 impl LarkConfig {
@@ -38,6 +51,8 @@ impl LarkConfig {
 pub struct Account {
     /// `default` for the top-level account, else the name under `accounts`.
     pub id: String,
+    /// `channels.lark` or `channels.feishu`, for messages naming keys.
+    pub channel: &'static str,
     pub enabled: bool,
     pub app_id: Option<String>,
     pub app_secret: Option<Secret>,
@@ -48,6 +63,10 @@ pub struct Account {
     pub encrypt_key: Option<Secret>,
     pub verification_token: Option<Secret>,
     pub webhook_path: String,
+    /// `webhookHost` / `webhookPort`: when the port is set, this account's webhook is served on
+    /// a listener of its own (host default 127.0.0.1) instead of the gateway port.
+    pub webhook_host: Option<String>,
+    pub webhook_port: Option<u16>,
     pub dm_policy: DmPolicy,
     pub group_policy: GroupPolicy,
     pub allow_from: Vec<String>,
@@ -83,6 +102,50 @@ pub struct Account {
     pub app_rate_limit: u32,
     /// Sends per second to one chat (`rateLimits.chatPerSecond`, default 5, the platform's limit).
     pub chat_rate_limit: u32,
+    /// OpenClaw's keys, loaded and validated for the conversation features.
+    pub openclaw: AccountExtras,
+}
+
+/// The account keys of OpenClaw's Feishu plugin beyond the channel document's (same names).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountExtras {
+    /// `groupSenderAllowFrom`: senders admitted in every group (a group's `allowFrom` wins).
+    pub group_sender_allow_from: Vec<String>,
+    /// `dms.<open_id>`.
+    pub dms: BTreeMap<String, DmConfig>,
+    /// `textChunkLimit` (OpenClaw: 4000); `None`: the platform's limits decide the split.
+    pub text_chunk_limit: Option<u32>,
+    /// `httpTimeoutMs`: a timeout for each platform call.
+    pub http_timeout: Option<Duration>,
+    /// `resolveSenderNames` (default true): look senders' names up in the contact API.
+    pub resolve_sender_names: bool,
+    /// `responsePrefix`, most specific first: the account, the channel, `messages.responsePrefix`;
+    /// `Some("")` turns it off.
+    pub response_prefix: Option<String>,
+    /// `streaming.chunkMode`.
+    pub chunk_mode: ChunkMode,
+    /// `streaming.block.enabled` (default false).
+    pub block_streaming: bool,
+    /// `tools.{doc, chat, wiki, drive, perm, bitable, scopes}`: action groups of the `message`
+    /// tool turned on or off; `None`: the tool's default.
+    pub tools: BTreeMap<String, bool>,
+    /// `actions.reactions`: whether the `react` action is offered (`None`: default).
+    pub reactions: Option<bool>,
+    pub allow_bots: AllowBots,
+    pub reaction_notifications: ReactionNotifications,
+    pub history_limit: Option<u32>,
+    pub dm_history_limit: Option<u32>,
+    pub group_session_scope: SessionScope,
+    pub reply_to_mode: Option<ReplyToMode>,
+    /// `replyInThread: "enabled"`.
+    pub reply_in_thread: bool,
+}
+
+/// `dms.<open_id>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DmConfig {
+    pub enabled: bool,
+    pub system_prompt: Option<String>,
 }
 
 impl Account {
@@ -93,12 +156,14 @@ impl Account {
             .clone()
             .ok_or_else(|| ConfigError::MissingAppId {
                 account: self.id.clone(),
+                channel: self.channel,
             })?;
         let secret = self
             .app_secret
             .clone()
             .ok_or_else(|| ConfigError::MissingAppSecret {
                 account: self.id.clone(),
+                channel: self.channel,
             })?;
         Ok((app_id, secret))
     }
@@ -119,6 +184,12 @@ pub struct GroupConfig {
     pub allow_from: Vec<String>,
     /// Streams replies in this chat into a card (`None`: the account's setting).
     pub streaming: Option<bool>,
+    /// `tools.allow` / `tools.deny`: tool names (or globs) this group's turns may use.
+    pub tools_allow: Vec<String>,
+    pub tools_deny: Vec<String>,
+    /// `None`: the account's.
+    pub group_session_scope: Option<SessionScope>,
+    pub reply_in_thread: Option<bool>,
 }
 
 /// `agent`.
@@ -134,13 +205,54 @@ pub struct AgentConfig {
     pub system_prompt: Option<String>,
     pub max_tool_rounds: Option<u32>,
     pub streaming: Option<bool>,
+    /// The model's key from `models.providers.<id>.apiKey`, when the file gives one (else the
+    /// environment or `openclaw login`'s file).
+    pub api_key: Option<Secret>,
+    /// `agents.defaults.workspace`: the agent's workspace folder (default `<state>/workspace`).
+    pub workspace: Option<PathBuf>,
+    /// `agents.defaults.model` as written (`"<provider>/<model>"`), when it chose the model.
+    pub model_ref: Option<String>,
 }
 
 /// `gateway`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewayConfig {
     pub port: u16,
+    /// The address to listen on: `gateway.bind` (`loopback`, `lan`, `custom` with
+    /// `customBindHost`, or an address) resolved.
     pub bind: String,
+    pub auth: GatewayAuth,
+}
+
+/// `gateway.auth` (loaded and validated; the control port's checks use it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GatewayAuth {
+    pub mode: Option<AuthMode>,
+    pub token: Option<Secret>,
+    pub password: Option<Secret>,
+}
+
+/// `session`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SessionConfig {
+    pub dm_scope: DmScope,
+}
+
+/// `messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MessagesConfig {
+    pub queue: QueueConfig,
+}
+
+/// `messages.queue`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueueConfig {
+    pub mode: QueueMode,
+    pub debounce_ms: Option<u64>,
+    pub cap: Option<u32>,
+    pub drop: Option<QueueDrop>,
+    /// `byChannel.<channel>`; this gateway's entries are `lark` and `feishu`.
+    pub by_channel: BTreeMap<String, QueueMode>,
 }
 
 /// `store`.
@@ -214,4 +326,50 @@ spelled_enum!(
 spelled_enum!(
     /// Which agent answers.
     Provider { Echo = "echo", Command = "command", Anthropic = "anthropic", OpenAi = "openai" } default Anthropic
+);
+spelled_enum!(
+    /// `allowBots`: other apps' messages.
+    AllowBots { Off = "false", On = "true", Mentions = "mentions" } default Off
+);
+spelled_enum!(
+    /// `reactionNotifications`.
+    ReactionNotifications { Off = "off", Own = "own", All = "all" } default Own
+);
+spelled_enum!(
+    /// `groupSessionScope`: which group messages share one conversation.
+    SessionScope {
+        Group = "group",
+        GroupSender = "group_sender",
+        GroupTopic = "group_topic",
+        GroupTopicSender = "group_topic_sender",
+    } default Group
+);
+spelled_enum!(
+    /// `replyToMode`: which parts of a reply quote the triggering message.
+    ReplyToMode { Off = "off", First = "first", All = "all", Batched = "batched" } default All
+);
+spelled_enum!(
+    /// `streaming.chunkMode`.
+    ChunkMode { Length = "length", Newline = "newline" } default Length
+);
+spelled_enum!(
+    /// `session.dmScope`: how DMs map to sessions.
+    DmScope {
+        Main = "main",
+        PerPeer = "per-peer",
+        PerChannelPeer = "per-channel-peer",
+        PerAccountChannelPeer = "per-account-channel-peer",
+    } default Main
+);
+spelled_enum!(
+    /// `messages.queue.mode`; this gateway's default is `followup` (one turn per message).
+    QueueMode { Followup = "followup", Collect = "collect", Interrupt = "interrupt", Steer = "steer" } default Followup
+);
+spelled_enum!(
+    /// `messages.queue.drop`.
+    QueueDrop { Old = "old", New = "new", Summarize = "summarize" } default Summarize
+);
+spelled_enum!(
+    /// `gateway.auth.mode`.
+    AuthMode { None = "none", Token = "token", Password = "password", TrustedProxy = "trusted-proxy" } default Token
 );

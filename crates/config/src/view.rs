@@ -85,6 +85,8 @@ impl<'a> Obj<'a> {
                     .iter()
                     .filter_map(|item| match item {
                         Node::String(s) => Some(s.clone()),
+                        // OpenClaw allows numeric ids in allow lists.
+                        Node::Number(n) => Some(n.to_string()),
                         _ => None,
                     })
                     .collect(),
@@ -101,6 +103,17 @@ impl<'a> Obj<'a> {
             Some(node) => Obj::at(node, path),
             None => Obj { members: &[], path },
         }
+    }
+
+    /// The members whose values are strings, in file order (`env` maps).
+    pub(crate) fn string_members(&self) -> Vec<(&'a str, &'a str)> {
+        self.members
+            .iter()
+            .filter_map(|(k, v)| match v {
+                Node::String(s) => Some((k.as_str(), s.as_str())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The set members of a map-like object (`accounts`, `groups`), in file order.

@@ -121,8 +121,8 @@ fn wrong_types_and_values_name_key_got_and_accepted() {
             "channels.lark.enabled is \"yes\", but it must be true or false.",
         ),
         (
-            "{channels: {lark: {allowFrom: ['a', 2]}}}",
-            "channels.lark.allowFrom[1] is 2, but it must be a string.",
+            "{channels: {lark: {allowFrom: ['a', true]}}}",
+            "channels.lark.allowFrom[1] is true, but it must be a string or a number.",
         ),
         (
             "{channels: {lark: {domain: 'cn'}}}",

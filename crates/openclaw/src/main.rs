@@ -8,7 +8,7 @@ mod cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Put an AI agent into Lark and Feishu.
 #[derive(Parser)]
@@ -50,6 +50,12 @@ enum Command {
     },
     /// Serve every message action as an MCP tool (stdio, or streamable HTTP with --http).
     Mcp(cmd::mcp::McpArgs),
+    /// Checks the whole setup (config, each account's credentials, bot and scopes, the store,
+    /// the model's key) and says how to fix each problem; exits 1 when something is wrong.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -91,7 +97,7 @@ pub struct RunArgs {
 
 #[derive(Subcommand)]
 pub enum MessageCmd {
-    /// Sends one message and prints its id.
+    /// Sends one message and prints its id (or, with --json '{...}', runs the send action).
     Send(SendArgs),
     /// Any other action of the message tool: `openclaw message <action> --json '{...}'`.
     #[command(external_subcommand)]
@@ -101,8 +107,8 @@ pub enum MessageCmd {
 #[derive(Args)]
 pub struct SendArgs {
     /// oc_ (chat), ou_ (user open id), on_ (union id), chat:oc_..., user:ou_..., or an e-mail.
-    #[arg(long)]
-    pub to: String,
+    #[arg(long, required_unless_present = "json")]
+    pub to: Option<String>,
     /// The text (with --markdown: markdown, sent as a rich post).
     #[arg(long, short)]
     pub message: Option<String>,
@@ -121,9 +127,10 @@ pub struct SendArgs {
     /// The account to send as (default: the default account).
     #[arg(long)]
     pub account: Option<String>,
-    /// Print the result as JSON.
-    #[arg(long)]
-    pub json: bool,
+    /// Print the result as JSON; with a value, run the `send` action with those parameters
+    /// (`--json '{"to":"chat:oc_...","message":"hi"}'`), as every other action runs.
+    #[arg(long, num_args = 0..=1, value_name = "PARAMS")]
+    pub json: Option<Option<String>>,
 }
 
 #[derive(Subcommand)]
@@ -160,9 +167,31 @@ pub enum PairingCmd {
     Reject { channel: String, code: String },
 }
 
+/// `openclaw message --help`: every action of the `message` tool with its one-line summary.
+fn message_actions_help() -> String {
+    let mut out =
+        String::from("Actions (openclaw message <action> --json '{...}' [--account NAME]):\n");
+    for a in openclaw_tools::registry::actions() {
+        let summary = a.description.split(". ").next().unwrap_or(a.description);
+        let summary = summary.trim_end_matches('.');
+        out.push_str(&format!("  {:<22} {summary}\n", a.name));
+    }
+    out
+}
+
 fn main() -> ExitCode {
     lark::install_crypto_provider();
-    let cli = Cli::parse();
+    let help = message_actions_help();
+    let command = Cli::command().mut_subcommand("message", |m| m.after_help(help));
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let paths = openclaw_config::Paths::resolve(cli.config.as_deref());
+    if matches!(cli.command, Command::Gateway(_)) {
+        // Before any thread exists: the model's key from the file reaches the agent.
+        cmd::gateway::export_model_key(&paths);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -170,7 +199,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let paths = openclaw_config::Paths::resolve(cli.config.as_deref());
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Config(c) => cmd::config::run(&paths, c),
@@ -178,6 +206,7 @@ fn main() -> ExitCode {
             Command::Message(MessageCmd::Send(args)) => cmd::message::send(&paths, args).await,
             Command::Message(MessageCmd::Action(argv)) => cmd::tool_cli::run(&paths, argv).await,
             Command::Mcp(args) => cmd::mcp::run(&paths, args).await,
+            Command::Doctor { json } => cmd::doctor::run(&paths, json).await,
             Command::Channels(ChannelsCmd::Status { probe, json }) => {
                 cmd::channels::status(&paths, probe, json).await
             }

@@ -27,7 +27,14 @@ use crate::tree::{self, Node};
 use crate::{keypath, schema};
 
 /// Keys whose values never appear on screen.
-const SECRET_KEYS: [&str; 3] = ["appSecret", "encryptKey", "verificationToken"];
+const SECRET_KEYS: [&str; 6] = [
+    "appSecret",
+    "encryptKey",
+    "verificationToken",
+    "apiKey",
+    "token",
+    "password",
+];
 
 /// Reads a command-line value: `true` / `false` → bool, `null` → null, a JSON number → number,
 /// text starting with `[` or `{` that parses as JSON5 → array / object, anything else → string.
@@ -144,7 +151,8 @@ pub fn get(file: &Path, key: &str) -> Result<Option<Value>, ConfigError> {
     Ok(found)
 }
 
-/// The value as it may be shown: secret keys (`appSecret`, `encryptKey`, `verificationToken`),
+/// The value as it may be shown: secret keys (`appSecret`, `encryptKey`, `verificationToken`,
+/// `apiKey`, `token`, `password`; a secret reference object shows as it is, naming no value),
 /// at `key` itself or anywhere inside an object value, become `"<redacted>"`.
 pub fn redact_for_display(key: &str, value: &Value) -> Value {
     let last = keypath::parse(key)
@@ -155,7 +163,7 @@ pub fn redact_for_display(key: &str, value: &Value) -> Value {
 }
 
 fn redact(name: &str, value: &Value) -> Value {
-    if SECRET_KEYS.contains(&name) && !value.is_null() {
+    if SECRET_KEYS.contains(&name) && !value.is_null() && !value.is_object() {
         return Value::String("<redacted>".to_owned());
     }
     match value {

@@ -12,6 +12,21 @@ use serde_json::json;
 use crate::SendArgs;
 
 pub async fn send(paths: &Paths, args: SendArgs) -> Result<()> {
+    if let Some(Some(params)) = &args.json {
+        if args.to.is_some() || args.message.is_some() {
+            bail!(
+                "give either --json '{{...}}' (the send action's parameters) or --to/--message, not both"
+            );
+        }
+        let mut argv = vec!["send".to_owned(), "--json".to_owned(), params.clone()];
+        if let Some(account) = &args.account {
+            argv.extend(["--account".to_owned(), account.clone()]);
+        }
+        return super::tool_cli::run(paths, argv).await;
+    }
+    let Some(to_text) = args.to.clone() else {
+        bail!("give --to (a chat or user) and --message, or --json '{{...}}'");
+    };
     let config = super::load(paths)?;
     let account = super::pick_account(&config, args.account.as_deref())?;
     let client = openclaw_gateway::account::client_for(account).map_err(|e| anyhow!("{e}"))?;
@@ -58,7 +73,7 @@ pub async fn send(paths: &Paths, args: SendArgs) -> Result<()> {
             Content::text(text.as_str())
         }
     };
-    let to = ReceiveId::infer(&args.to);
+    let to = ReceiveId::infer(&to_text);
     // One uuid per invocation: the client's retries can never post the message twice.
     let uuid = uuid::Uuid::new_v4().to_string();
     let sent = client
@@ -67,11 +82,11 @@ pub async fn send(paths: &Paths, args: SendArgs) -> Result<()> {
         .map_err(|e| {
             anyhow!(
                 "sending to {} failed: {e}{}",
-                args.to,
+                to_text,
                 openclaw_gateway::probe::explain(&e)
             )
         })?;
-    if args.json {
+    if args.json.is_some() {
         println!(
             "{}",
             json!({

@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod config;
+pub mod doctor;
 pub mod gateway;
 pub mod login;
 pub mod mcp;
@@ -18,7 +19,7 @@ pub fn load(paths: &Paths) -> Result<Config> {
     openclaw_config::load(paths).map_err(|e| anyhow!("{e}"))
 }
 
-/// The account named `name`, or the default one (the first enabled account).
+/// The account named `name`, or the default one (`defaultAccount`, else the first enabled).
 pub fn pick_account<'a>(config: &'a Config, name: Option<&str>) -> Result<&'a Account> {
     let accounts = &config.lark.accounts;
     match name {
@@ -28,7 +29,8 @@ pub fn pick_account<'a>(config: &'a Config, name: Option<&str>) -> Result<&'a Ac
         }),
         None => accounts
             .iter()
-            .find(|a| a.enabled)
+            .find(|a| config.lark.default_account.as_deref() == Some(a.id.as_str()))
+            .or_else(|| accounts.iter().find(|a| a.enabled))
             .or_else(|| accounts.first())
             .context("no Lark account is configured: set channels.lark.appId and channels.lark.appSecret (or LARK_APP_ID and LARK_APP_SECRET)"),
     }

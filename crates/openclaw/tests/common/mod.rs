@@ -16,9 +16,15 @@ pub const SECRET: &str = "e2e-app-secret-5f1d9c";
 pub const WAIT: Duration = Duration::from_secs(20);
 
 /// The environment variables a user's shell might carry that would change what the binary does.
-const SCRUB: [&str; 6] = [
+const SCRUB: [&str; 12] = [
     "LARK_APP_ID",
     "LARK_APP_SECRET",
+    "FEISHU_APP_ID",
+    "FEISHU_APP_SECRET",
+    "FEISHU_ENCRYPT_KEY",
+    "FEISHU_VERIFICATION_TOKEN",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
     "OPENCLAW_CONFIG_PATH",
     "RUST_LOG",
     "HTTP_PROXY",
@@ -275,4 +281,8 @@ impl Gateway {
 }
 
 mod chat;
+mod model;
 pub use chat::*;
+// Only the tests that script a model use it.
+#[allow(unused_imports)]
+pub use model::*;
