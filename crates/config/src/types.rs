@@ -235,7 +235,10 @@ pub struct GatewayAuth {
 /// `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionConfig {
-    pub dm_scope: DmScope,
+    /// `session.dmScope` as written; unset, each account keeps one session per sender (OpenClaw's
+    /// `main` shares one among every DM sender, which a bot many people talk to must not do by
+    /// default).
+    pub dm_scope: Option<DmScope>,
 }
 
 /// `messages`.
@@ -355,6 +358,7 @@ spelled_enum!(
 spelled_enum!(
     /// `session.dmScope`: how DMs map to sessions.
     DmScope {
+        /// Every DM, of every account and sender, in one session.
         Main = "main",
         PerPeer = "per-peer",
         PerChannelPeer = "per-channel-peer",

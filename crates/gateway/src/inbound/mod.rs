@@ -11,6 +11,7 @@ mod media;
 pub(crate) mod names;
 pub mod policy;
 mod reply;
+mod session;
 mod turn;
 
 use std::sync::Arc;
