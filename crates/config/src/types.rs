@@ -102,11 +102,14 @@ pub struct Account {
     pub app_rate_limit: u32,
     /// Sends per second to one chat (`rateLimits.chatPerSecond`, default 5, the platform's limit).
     pub chat_rate_limit: u32,
-    /// OpenClaw's keys, loaded and validated for the conversation features.
+    /// OpenClaw's keys beyond the channel document's (see [`AccountExtras`] for which act).
     pub openclaw: AccountExtras,
 }
 
 /// The account keys of OpenClaw's Feishu plugin beyond the channel document's (same names).
+/// The gateway acts on `groupSenderAllowFrom`, `dms`, `textChunkLimit`, `chunkMode`,
+/// `httpTimeoutMs`, `resolveSenderNames` and `responsePrefix`; the rest wait for the features
+/// they belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AccountExtras {
     /// `groupSenderAllowFrom`: senders admitted in every group (a group's `allowFrom` wins).
