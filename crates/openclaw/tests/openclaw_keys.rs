@@ -125,7 +125,7 @@ struct ModelRun {
     model: ScriptedModel,
     gw: Gateway,
     addr: String,
-    _env: TestEnv,
+    env: TestEnv,
 }
 
 async fn run_on_model(extra: &str, top: &str) -> ModelRun {
@@ -154,7 +154,7 @@ async fn run_on_model(extra: &str, top: &str) -> ModelRun {
         model,
         gw,
         addr,
-        _env: env,
+        env,
     }
 }
 
@@ -191,6 +191,8 @@ async fn dms_settings_and_dm_scope_main_share_one_session() {
         "{second}"
     );
     run.gw.stop().await;
+    // The file's model key reached the model and no log.
+    assert!(!run.gw.stderr().contains(MODEL_KEY) && !run.env.logs().contains(MODEL_KEY));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
