@@ -76,8 +76,7 @@ pub(crate) fn config(raw: &Node, env: Env<'_>, base_dir: &Path) -> Result<Config
             dm_scope: top
                 .obj("session")
                 .str("dmScope")
-                .and_then(DmScope::from_spelling)
-                .unwrap_or_default(),
+                .and_then(DmScope::from_spelling),
         },
         messages: MessagesConfig {
             queue: queue(&messages.obj("queue")),

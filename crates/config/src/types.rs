@@ -102,11 +102,14 @@ pub struct Account {
     pub app_rate_limit: u32,
     /// Sends per second to one chat (`rateLimits.chatPerSecond`, default 5, the platform's limit).
     pub chat_rate_limit: u32,
-    /// OpenClaw's keys, loaded and validated for the conversation features.
+    /// OpenClaw's keys beyond the channel document's (see [`AccountExtras`] for which act).
     pub openclaw: AccountExtras,
 }
 
 /// The account keys of OpenClaw's Feishu plugin beyond the channel document's (same names).
+/// The gateway acts on `groupSenderAllowFrom`, `dms`, `textChunkLimit`, `chunkMode`,
+/// `httpTimeoutMs`, `resolveSenderNames` and `responsePrefix`; the rest wait for the features
+/// they belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AccountExtras {
     /// `groupSenderAllowFrom`: senders admitted in every group (a group's `allowFrom` wins).
@@ -235,7 +238,10 @@ pub struct GatewayAuth {
 /// `session`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionConfig {
-    pub dm_scope: DmScope,
+    /// `session.dmScope` as written; unset, each account keeps one session per sender (OpenClaw's
+    /// `main` shares one among every DM sender, which a bot many people talk to must not do by
+    /// default).
+    pub dm_scope: Option<DmScope>,
 }
 
 /// `messages`.
@@ -355,6 +361,7 @@ spelled_enum!(
 spelled_enum!(
     /// `session.dmScope`: how DMs map to sessions.
     DmScope {
+        /// Every DM, of every account and sender, in one session.
         Main = "main",
         PerPeer = "per-peer",
         PerChannelPeer = "per-channel-peer",

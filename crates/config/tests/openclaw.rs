@@ -109,7 +109,7 @@ fn openclaws_own_file_loads_into_the_same_account() {
         c.gateway.auth.token.as_ref().unwrap().expose(),
         "gw-token-123"
     );
-    assert_eq!(c.session.dm_scope, DmScope::PerChannelPeer);
+    assert_eq!(c.session.dm_scope, Some(DmScope::PerChannelPeer));
     assert_eq!(c.messages.queue.mode, QueueMode::Collect);
     assert_eq!(c.messages.queue.debounce_ms, Some(1500));
     assert_eq!(c.messages.queue.by_channel["feishu"], QueueMode::Interrupt);

@@ -11,17 +11,20 @@ use lark::webhook::WebhookVerifier;
 use openclaw_config::{Account, Mode};
 use tokio::sync::{OnceCell, watch};
 
-/// The platform client for an account: `domain` (feishu, lark or a base URL) and its credentials.
+/// The platform client for an account: `domain` (feishu, lark or a base URL), its credentials,
+/// and `httpTimeoutMs` as each request's timeout when set.
 pub fn client_for(account: &Account) -> Result<lark::Client, String> {
     let (app_id, secret) = account.credentials().map_err(|e| e.to_string())?;
-    lark::Client::builder(app_id, secret)
+    let mut builder = lark::Client::builder(app_id, secret)
         .domain(account.domain.clone())
         .rate_limits(lark::ratelimit::RateLimits {
             app_per_second: account.app_rate_limit,
             chat_per_second: account.chat_rate_limit,
-        })
-        .build()
-        .map_err(|e| e.to_string())
+        });
+    if let Some(timeout) = account.openclaw.http_timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// A breaker for the typing reaction: a chat that is rate limited, or reactions that keep
@@ -152,5 +155,38 @@ impl AccountRt {
             .iter()
             .map(|w| w.borrow().clone())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use openclaw_config::Format;
+
+    #[tokio::test]
+    async fn http_timeout_ms_bounds_each_platform_call() {
+        lark::install_crypto_provider();
+        // Accepts connections and never answers.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = silent.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((conn, _)) = silent.accept().await {
+                held.push(conn);
+            }
+        });
+        let text = format!(
+            r#"{{ channels: {{ feishu: {{ appId: "cli_a", appSecret: "s", domain: "http://{addr}", httpTimeoutMs: 150 }} }} }}"#
+        );
+        let config =
+            openclaw_config::parse(&text, Format::Json5, &|_| None, std::path::Path::new("."))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let client = super::client_for(&config.lark.accounts[0]).unwrap();
+        // Without the key the client waits 30 s per call; with it the call fails well within.
+        let result = tokio::time::timeout(Duration::from_secs(15), client.bot_info())
+            .await
+            .expect("the call outlived httpTimeoutMs");
+        assert!(result.is_err());
     }
 }

@@ -4,12 +4,12 @@
 //! Built once by `app` (the composition root) and handed to the stages. Stages tell inbound
 //! about work only through [`Ctx::wake`] (a bounded channel), never by calling it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use openclaw_agent::Agent;
-use openclaw_config::AgentConfig;
+use openclaw_config::{AgentConfig, SessionConfig};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::task::TaskTracker;
 
@@ -30,6 +30,8 @@ pub struct Ctx {
     pub agent: Arc<dyn Agent>,
     /// `agent.*` as configured (streaming defaults, the provider's kind).
     pub agent_config: AgentConfig,
+    /// `session.*` (how DMs map to the agent's sessions).
+    pub session: SessionConfig,
     pub metrics: Metrics,
     pub accounts: Vec<Arc<AccountRt>>,
     pub state_dir: PathBuf,
@@ -77,6 +79,14 @@ impl Ctx {
         };
         let _ = self.wakes.send(wake).await;
     }
+}
+
+/// The agent's workspace: `agents.defaults.workspace` when set, else `<state>/workspace`.
+pub fn workspace(agent: &AgentConfig, state_dir: &Path) -> PathBuf {
+    agent
+        .workspace
+        .clone()
+        .unwrap_or_else(|| state_dir.join("workspace"))
 }
 
 /// Resolves when the stop flag is set (or its sender is gone).

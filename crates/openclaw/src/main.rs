@@ -188,10 +188,6 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let paths = openclaw_config::Paths::resolve(cli.config.as_deref());
-    if matches!(cli.command, Command::Gateway(_)) {
-        // Before any thread exists: the model's key from the file reaches the agent.
-        cmd::gateway::export_model_key(&paths);
-    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -12,38 +12,6 @@ use lark_sim::AppSpec;
 
 const MODEL_KEY: &str = "sk-e2e-model-key-4411";
 
-/// OpenClaw's own shape: `channels.feishu` with `domain` pointing at the sim.
-fn feishu_file(sim_url: &str, feishu_extra: &str, top_extra: &str) -> String {
-    format!(
-        r#"{{
-  // OpenClaw 2026.9 wrote this file
-  meta: {{ lastTouchedVersion: "2026.9.5", lastTouchedAt: "2026-11-30T10:00:00.000Z" }},
-  plugins: {{ entries: {{ feishu: {{ enabled: true }} }} }},
-  gateway: {{ port: {port} }},
-  agent: {{ provider: "echo" }},
-  channels: {{
-    feishu: {{
-      domain: "{sim_url}",
-      dmPolicy: "open",
-      allowFrom: ["*"],
-      {feishu_extra}
-    }},
-  }},
-  {top_extra}
-}}
-"#,
-        port = free_port()
-    )
-}
-
-async fn dm_answered(sim: &lark_sim::Sim, app: &str, chat: &str, text: &str) -> String {
-    let state = sim.state();
-    seed_dm(state, app, chat, "ou_openclaw_user");
-    let m = say(state, app, chat, "ou_openclaw_user", text);
-    let replies = wait_replies(state, app, chat, &m.message_id, 1).await;
-    text_of(&replies[0])
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_file_openclaw_runs_with_starts_the_gateway_and_its_model_answers() {
     let sim = sim().await;
@@ -94,6 +62,9 @@ async fn the_file_openclaw_runs_with_starts_the_gateway_and_its_model_answers() 
     );
     let requests = model.requests();
     assert_eq!(requests[0]["model"], "qwen3", "{requests:?}");
+    // agents.defaults.workspace is the agent's workspace root.
+    assert!(path_in(&env, "workspace").is_dir());
+    assert!(!env.state_dir().join("workspace").exists());
     gw.stop().await;
     for secret in [MODEL_KEY, "gw-e2e-token", SECRET] {
         assert!(!gw.stderr().contains(secret) && !env.logs().contains(secret));

@@ -1,6 +1,7 @@
-//! Building the agent the config asks for. An LLM provider gets its key from the environment or
-//! the state dir (looked up per call, so `openclaw login` needs no restart), sessions in the
-//! store, and the `read` and `message` tools over every account's client.
+//! Building the agent the config asks for. An LLM provider gets its key from the file
+//! (`models.providers.<id>.apiKey`) when it gives one, else from the environment or the state
+//! dir (looked up per call, so `openclaw login` needs no restart); sessions in the store; the
+//! `read` and `message` tools over every account's client, rooted at the workspace.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use openclaw_agent::llm::Provider as ModelProvider;
 use openclaw_agent::{
-    Agent, AnthropicProvider, CommandAgent, EchoAgent, KeySource, LlmAgent, LlmConfig,
+    Agent, AnthropicProvider, ApiKey, CommandAgent, EchoAgent, KeySource, LlmAgent, LlmConfig,
     OpenAiProvider, ReadTool, SessionStore, ToolRegistry,
 };
 use openclaw_config::{AgentConfig, Provider};
@@ -60,21 +61,21 @@ pub fn agent_from(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Result<Arc<dyn Age
         Provider::Anthropic => Arc::new(AnthropicProvider::new(
             cfg.model.clone(),
             cfg.base_url.clone(),
-            KeySource::standard("anthropic", Some(deps.state_dir)),
+            key_source(cfg, "anthropic", deps.state_dir),
         )),
         Provider::OpenAi => Arc::new(OpenAiProvider::new(
             cfg.model.clone(),
             cfg.base_url.clone(),
-            KeySource::standard("openai", Some(deps.state_dir)),
+            key_source(cfg, "openai", deps.state_dir),
         )),
     };
     let name = provider.name();
-    let keys = KeySource::standard(name, Some(deps.state_dir));
+    let keys = key_source(cfg, name, deps.state_dir);
     if keys.resolve().is_none() {
         tracing::warn!(target: "agent", "No API key found for {name}: run `openclaw login --provider {name}` or set {}; until then each message is answered with a short notice", keys.env_name());
     }
     tracing::info!(target: "agent", "agent: {name} model {}", provider.model());
-    let roots = roots(deps);
+    let roots = roots(cfg, deps);
     let clients: HashMap<String, lark::Client> = deps
         .accounts
         .iter()
@@ -95,9 +96,18 @@ pub fn agent_from(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Result<Arc<dyn Age
     Ok(Arc::new(LlmAgent::new(provider, tools, sessions, llm)))
 }
 
+/// The file's key when it gives one (fixed for the run, never logged), else the environment
+/// and the state dir's key file, read at each call.
+fn key_source(cfg: &AgentConfig, provider: &'static str, state_dir: &Path) -> KeySource {
+    match &cfg.api_key {
+        Some(key) => KeySource::fixed(provider, ApiKey::new(key.expose())),
+        None => KeySource::standard(provider, Some(state_dir)),
+    }
+}
+
 /// The workspace first (relative paths start there), then every account's download folders.
-fn roots(deps: &AgentDeps<'_>) -> Vec<PathBuf> {
-    let workspace = deps.state_dir.join("workspace");
+fn roots(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Vec<PathBuf> {
+    let workspace = crate::runtime::workspace(cfg, deps.state_dir);
     let _ = std::fs::create_dir_all(&workspace);
     let mut roots = vec![workspace.clone()];
     for a in deps.accounts {

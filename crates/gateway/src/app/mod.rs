@@ -4,6 +4,7 @@
 //! Nothing else in the crate imports it.
 
 pub mod agent;
+mod listen;
 pub mod probe;
 pub mod server;
 
@@ -47,6 +48,15 @@ pub enum StartError {
     Store(#[from] crate::store::StoreError),
     #[error("cannot listen on {addr}: {reason} (choose another with --port or --bind)")]
     Listen { addr: SocketAddr, reason: String },
+    #[error(
+        "[{account}] cannot listen on {at} for the webhook: {reason} (choose another with {channel}.webhookPort or webhookHost)"
+    )]
+    WebhookListen {
+        account: String,
+        channel: &'static str,
+        at: String,
+        reason: String,
+    },
 }
 
 /// A running gateway.
@@ -55,7 +65,8 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: watch::Sender<bool>,
     intake: TaskTracker,
-    server: tokio::task::JoinHandle<()>,
+    /// The gateway port's server and the webhook listeners of their own.
+    servers: Vec<tokio::task::JoinHandle<()>>,
     dispatcher: tokio::task::JoinHandle<()>,
 }
 
@@ -74,7 +85,9 @@ impl Running {
         {
             tracing::warn!(target: "lark", "turns still running after {DRAIN:?}; they resume on the next start");
         }
-        self.server.abort();
+        for server in &self.servers {
+            server.abort();
+        }
     }
 }
 
@@ -117,6 +130,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         store,
         agent,
         agent_config: config.agent.clone(),
+        session: config.session.clone(),
         metrics: Metrics::default(),
         accounts,
         state_dir: opts.state_dir.clone(),
@@ -129,22 +143,9 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
     });
     let dispatcher = tokio::spawn(crate::inbound::dispatch(ctx.clone(), woken));
 
-    let listener = tokio::net::TcpListener::bind(opts.bind)
-        .await
-        .map_err(|e| StartError::Listen {
-            addr: opts.bind,
-            reason: e.to_string(),
-        })?;
-    let addr = listener.local_addr().map_err(|e| StartError::Listen {
-        addr: opts.bind,
-        reason: e.to_string(),
-    })?;
-    let app = server::router(ctx.clone());
-    let server = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(target: "gateway", "HTTP server stopped: {e}");
-        }
-    });
+    let (listener, addr) = listen::bind(opts.bind).await?;
+    let (mut servers, webhook_addrs) = listen::own_webhooks(&ctx).await?;
+    servers.push(listen::serve(listener, server::router(ctx.clone())));
     tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics)");
 
     let intake = TaskTracker::new();
@@ -172,7 +173,8 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
                 if account.cfg.encrypt_key.is_none() && account.cfg.verification_token.is_none() {
                     tracing::warn!(target: "lark", "[{}] webhook at {} has neither encryptKey nor verificationToken: anyone who can reach it can post events; set channels.lark.encryptKey", account.id(), account.cfg.webhook_path);
                 }
-                tracing::info!(target: "lark", "[{}] webhook listening at http://{addr}{}", account.id(), account.cfg.webhook_path);
+                let at = webhook_addrs.get(account.id()).unwrap_or(&addr);
+                tracing::info!(target: "lark", "[{}] webhook listening at http://{at}{}", account.id(), account.cfg.webhook_path);
             }
         }
         replay(&ctx, account).await;
@@ -184,7 +186,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         addr,
         stop: stop_tx,
         intake,
-        server,
+        servers,
         dispatcher,
     })
 }

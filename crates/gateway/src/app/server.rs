@@ -1,4 +1,6 @@
-//! The HTTP listener: each webhook account's path, `/healthz`, `/status` and `/metrics`.
+//! The HTTP listeners: the gateway port (`/healthz`, `/status`, `/metrics` and the webhook path
+//! of each account without a `webhookPort`), and one listener per `webhookHost`/`webhookPort`
+//! serving the paths of the accounts that set it, as OpenClaw runs them.
 //!
 //! A webhook POST is verified over its raw bytes (signature, decryption, token, replay window),
 //! recorded, and answered within the platform's 3 s: if recording takes longer, the answer is a
@@ -34,13 +36,28 @@ fn error(status: StatusCode, msg: &str) -> Response {
     json_response(status, json!({ "msg": msg }).to_string())
 }
 
-/// The router for a running gateway.
+/// The router of the gateway port.
 pub fn router(ctx: Arc<Ctx>) -> Router {
-    let mut app = Router::new()
+    let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/status", get(status))
         .route("/metrics", get(metrics));
-    for account in ctx.accounts.iter().filter(|a| a.verifier.is_some()) {
+    let own: Vec<_> = ctx
+        .accounts
+        .iter()
+        .filter(|a| a.verifier.is_some() && a.cfg.webhook_port.is_none())
+        .cloned()
+        .collect();
+    with_webhooks(app, &ctx, &own)
+}
+
+/// The router of a listener of its own (`webhookPort`): only these accounts' webhook paths.
+pub fn webhook_router(ctx: Arc<Ctx>, accounts: &[Arc<AccountRt>]) -> Router {
+    with_webhooks(Router::new(), &ctx, accounts)
+}
+
+fn with_webhooks(mut app: Router<Arc<Ctx>>, ctx: &Arc<Ctx>, accounts: &[Arc<AccountRt>]) -> Router {
+    for account in accounts.iter().filter(|a| a.verifier.is_some()) {
         let state = (ctx.clone(), account.clone());
         app = app.route(
             &account.cfg.webhook_path,
@@ -48,7 +65,7 @@ pub fn router(ctx: Arc<Ctx>) -> Router {
         );
     }
     app.fallback(|| async { error(StatusCode::NOT_FOUND, "no such route") })
-        .with_state(ctx)
+        .with_state(ctx.clone())
 }
 
 async fn metrics(State(ctx): State<Arc<Ctx>>) -> Response {

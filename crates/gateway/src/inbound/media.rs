@@ -1,5 +1,5 @@
 //! Attachments a user sent (images, files, voice, video, post-embedded media) are downloaded
-//! before the turn, so the agent gets local paths. DMs go to `<state>/workspace/chatdownload/`,
+//! before the turn, so the agent gets local paths. DMs go to `chatdownload/` in the workspace,
 //! groups to a temporary folder per chat; both are settable. A failed download is told to the
 //! agent in words, never dropped silently.
 
@@ -17,11 +17,9 @@ use crate::runtime::Ctx;
 /// The folder a chat's downloads go to.
 pub fn download_dir(ctx: &Ctx, account: &AccountRt, is_dm: bool, chat_id: &str) -> PathBuf {
     if is_dm {
-        account
-            .cfg
-            .dm_download_dir
-            .clone()
-            .unwrap_or_else(|| ctx.state_dir.join("workspace").join("chatdownload"))
+        account.cfg.dm_download_dir.clone().unwrap_or_else(|| {
+            crate::runtime::workspace(&ctx.agent_config, &ctx.state_dir).join("chatdownload")
+        })
     } else {
         account
             .cfg

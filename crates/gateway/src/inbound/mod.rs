@@ -12,6 +12,7 @@ pub(crate) mod names;
 pub mod outcome;
 pub mod policy;
 mod reply;
+mod session;
 mod turn;
 
 use std::sync::Arc;

@@ -1,8 +1,10 @@
 //! Who may talk to the bot: the channel document's dmPolicy and groupPolicy tables, allowlists,
-//! and per-group settings (enabled, allowFrom, requireMention). Pure: the pairing store is
-//! consulted by the caller when the verdict says so.
+//! per-group settings (enabled, allowFrom, requireMention), OpenClaw's `groupSenderAllowFrom`
+//! (who may trigger the bot in the groups admitted; a group's own `allowFrom` wins) and
+//! `dms.<open_id>.enabled`. Pure: the pairing store is consulted by the caller when the verdict
+//! says so.
 
-use openclaw_config::{Account, DmPolicy, GroupConfig, GroupPolicy};
+use openclaw_config::{Account, DmConfig, DmPolicy, GroupConfig, GroupPolicy};
 
 /// What the policy says of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,9 +41,19 @@ pub fn group_config<'a>(account: &'a Account, chat_id: &str) -> Option<&'a Group
         .or_else(|| account.groups.get("*"))
 }
 
+/// `dms.<id>` of the sender, by any id it is known by.
+pub fn dm_config<'a>(account: &'a Account, sender_ids: &[&str]) -> Option<&'a DmConfig> {
+    sender_ids
+        .iter()
+        .find_map(|id| account.openclaw.dms.get(*id))
+}
+
 /// Judges one message.
 pub fn judge(account: &Account, f: &Facts<'_>) -> Verdict {
     if f.is_dm {
+        if dm_config(account, &f.sender_ids).is_some_and(|d| !d.enabled) {
+            return Verdict::Refuse("dm sender disabled in dms");
+        }
         return match account.dm_policy {
             DmPolicy::Disabled => Verdict::Refuse("dm disabled"),
             DmPolicy::Open => Verdict::Admit,
@@ -56,6 +68,14 @@ pub fn judge(account: &Account, f: &Facts<'_>) -> Verdict {
         return Verdict::Refuse("group disabled");
     }
     let group_allow = group.map(|g| g.allow_from.as_slice()).unwrap_or(&[]);
+    let group_senders = &account.openclaw.group_sender_allow_from;
+    if group_allow.is_empty()
+        && !group_senders.is_empty()
+        && account.group_policy != GroupPolicy::Disabled
+        && !listed(group_senders, &f.sender_ids)
+    {
+        return Verdict::Refuse("sender not in groupSenderAllowFrom");
+    }
     match account.group_policy {
         GroupPolicy::Disabled => return Verdict::Refuse("groups disabled"),
         GroupPolicy::Open => {

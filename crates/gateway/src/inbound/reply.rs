@@ -49,6 +49,8 @@ pub(super) async fn respond(
     let mut answer = String::new();
     let mut sent: Vec<SentByTool> = Vec::new();
     let mut first_token: Option<Instant> = None;
+    let prefix = outbound::text::prefix(&account.cfg.openclaw, &ctx.agent_config);
+    let prefix = prefix.as_deref();
     while let Some(item) = stream.next().await {
         match item {
             Ok(AgentEvent::Text(delta)) => {
@@ -73,7 +75,7 @@ pub(super) async fn respond(
         if let Some(w) = &writer
             && !starts_a_sent_message(&answer, &sent, &chat)
         {
-            w.show(&answer);
+            w.show(&outbound::text::with_prefix(prefix, &answer));
         }
     }
     drop(stream);
@@ -81,11 +83,12 @@ pub(super) async fn respond(
         Some(w) => w.end().await,
         None => None,
     };
+    if live.is_none() && repeats_sent(&answer, &sent, &chat) {
+        tracing::info!(target: "lark", "[{acct}] the reply to {} repeats what the message tool already sent to {chat}; not sending it again", msg.message_id);
+        return "[]".into();
+    }
+    let answer = outbound::text::with_prefix(prefix, &answer);
     let Some(live) = live else {
-        if repeats_sent(&answer, &sent, &chat) {
-            tracing::info!(target: "lark", "[{acct}] the reply to {} repeats what the message tool already sent to {chat}; not sending it again", msg.message_id);
-            return "[]".into();
-        }
         return outbound::plan(account, &answer);
     };
     if ctx.verbose

@@ -215,26 +215,13 @@ async fn answer(
             )),
         }
     }
-    let (kind, session_key) = match (&msg.chat_type, &msg.thread_id) {
-        (ChatType::P2p, _) => (ChatKind::Dm, format!("lark:{acct}:dm:{}", sender(msg))),
-        (ChatType::TopicGroup, Some(t)) | (ChatType::Group, Some(t)) => (
-            if msg.chat_type == ChatType::TopicGroup {
-                ChatKind::Topic
-            } else {
-                ChatKind::Group
-            },
-            format!("lark:{acct}:thread:{t}"),
-        ),
-        (ChatType::TopicGroup, None) => (
-            ChatKind::Topic,
-            format!("lark:{acct}:group:{}", msg.chat_id),
-        ),
-        _ => (
-            ChatKind::Group,
-            format!("lark:{acct}:group:{}", msg.chat_id),
-        ),
+    let (kind, session_key) = super::session::key(ctx.session.dm_scope, acct, msg, sender(msg));
+    // `resolveSenderNames: false`: no contact look-ups; the agent sees the sender's id.
+    let sender_name = if account.cfg.openclaw.resolve_sender_names {
+        account.names.name(sender(msg)).await
+    } else {
+        None
     };
-    let sender_name = account.names.name(sender(msg)).await;
     if kind != ChatKind::Dm {
         text = format!(
             "{} {text}",
@@ -249,8 +236,12 @@ async fn answer(
         &normalized.resources,
     )
     .await;
-    let system_prompt = policy::group_config(&account.cfg, msg.chat_id.as_str())
-        .and_then(|g| g.system_prompt.clone());
+    let system_prompt = if kind == ChatKind::Dm {
+        policy::dm_config(&account.cfg, &[sender(msg)]).and_then(|d| d.system_prompt.clone())
+    } else {
+        policy::group_config(&account.cfg, msg.chat_id.as_str())
+            .and_then(|g| g.system_prompt.clone())
+    };
     let turn = Turn {
         account: acct.to_owned(),
         session_key,

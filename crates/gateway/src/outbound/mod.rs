@@ -1,4 +1,5 @@
-//! Outbound: the reply planned against the platform limits, recorded as an outbox, and sent
+//! Outbound: the reply's text ([`text`]: its prefix and chunks), planned against the platform
+//! limits, recorded as an outbox, and sent
 //! part by part with idempotent uuids ([`parts`]); fallbacks; streamed cards ([`stream`]); the
 //! typing indicator beside the reply ([`typing`]).
 //!
@@ -8,6 +9,7 @@
 mod error;
 pub mod parts;
 pub mod stream;
+pub mod text;
 pub(crate) mod typing;
 
 use std::sync::Arc;

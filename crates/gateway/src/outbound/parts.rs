@@ -79,7 +79,9 @@ fn collect_text(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-/// Plans an answer into parts and returns the outbox JSON to record.
+/// Plans an answer into parts and returns the outbox JSON to record: each chunk of
+/// `textChunkLimit` its own message(s); the last message the part budget allows carries the
+/// rest, condensed.
 pub fn plan(account: &AccountRt, answer: &str) -> String {
     let mode = match account.cfg.render_mode {
         CfgRenderMode::Auto => RenderMode::Auto,
@@ -87,20 +89,28 @@ pub fn plan(account: &AccountRt, answer: &str) -> String {
         CfgRenderMode::Post => RenderMode::Post,
         CfgRenderMode::Card => RenderMode::Card,
     };
-    let parts: Vec<WirePart> = if answer.trim().is_empty() {
-        Vec::new()
-    } else {
-        plan_reply(
-            answer,
-            &PlanOptions {
+    let mut parts: Vec<WirePart> = Vec::new();
+    if !answer.trim().is_empty() {
+        let chunks = super::text::chunks(&account.cfg.openclaw, answer);
+        for (i, chunk) in chunks.iter().enumerate() {
+            let left = MAX_PARTS.saturating_sub(parts.len());
+            if left == 0 {
+                break;
+            }
+            let rest;
+            let text = if left == 1 && i + 1 < chunks.len() {
+                rest = chunks[i..].join("\n\n");
+                &rest
+            } else {
+                chunk
+            };
+            let opts = PlanOptions {
                 mode,
-                max_parts: MAX_PARTS,
-            },
-        )
-        .iter()
-        .map(WirePart::from_content)
-        .collect()
-    };
+                max_parts: left,
+            };
+            parts.extend(plan_reply(text, &opts).iter().map(WirePart::from_content));
+        }
+    }
     serde_json::to_string(&parts).unwrap_or_else(|_| "[]".into())
 }
 

@@ -42,52 +42,14 @@ async fn terminated() {
     }
 }
 
-/// Puts `models.providers.<id>.apiKey` where the agent looks for its key (the provider's
-/// environment variable) unless that variable is already set. Called before the async
-/// runtime starts; a config that does not load is reported by `run` itself.
-pub fn export_model_key(paths: &Paths) {
-    let Ok(config) = openclaw_config::load(paths) else {
-        return;
-    };
-    let (Some(key), Some(var)) = (&config.agent.api_key, model_key_var(config.agent.provider))
-    else {
-        return;
-    };
-    if std::env::var_os(var).is_none() {
-        // SAFETY: called from `main` before the runtime or any other thread exists, so no
-        // thread can be reading the environment meanwhile.
-        unsafe { std::env::set_var(var, key.expose()) };
-    }
-}
-
-fn model_key_var(provider: openclaw_config::Provider) -> Option<&'static str> {
-    match provider {
-        openclaw_config::Provider::Anthropic => {
-            Some(openclaw_agent::credentials::env_var("anthropic"))
-        }
-        openclaw_config::Provider::OpenAi => Some(openclaw_agent::credentials::env_var("openai")),
-        _ => None,
-    }
-}
-
-/// The start-up lines about the file itself: what it holds that this gateway does not use,
-/// unset `${VAR}`s, and webhook listeners it cannot give an account of its own.
+/// The start-up lines about the file itself: what it holds that this gateway does not use, and
+/// unset `${VAR}`s.
 fn describe_config(config: &openclaw_config::Config) {
     if !config.ignored.is_empty() {
         tracing::info!(target: "gateway", "not used by this gateway: {}", config.ignored.join(", "));
     }
     for w in &config.warnings {
         tracing::warn!(target: "gateway", "{w}");
-    }
-    for a in config
-        .lark
-        .accounts
-        .iter()
-        .filter(|a| a.enabled && a.mode == openclaw_config::Mode::Webhook)
-    {
-        if let Some(port) = a.webhook_port {
-            tracing::warn!(target: "gateway", "[{}] webhookPort {port} is not served separately yet: the webhook is at {} on the gateway port", a.id, a.webhook_path);
-        }
     }
 }
 

@@ -214,3 +214,40 @@ pub fn path_in(env: &TestEnv, name: &str) -> PathBuf {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// OpenClaw's own shape: `channels.feishu` with `domain` pointing at the sim.
+pub fn feishu_file(sim_url: &str, feishu_extra: &str, top_extra: &str) -> String {
+    format!(
+        r#"{{
+  // OpenClaw 2026.9 wrote this file
+  meta: {{ lastTouchedVersion: "2026.9.5", lastTouchedAt: "2026-11-30T10:00:00.000Z" }},
+  plugins: {{ entries: {{ feishu: {{ enabled: true }} }} }},
+  gateway: {{ port: {port} }},
+  agent: {{ provider: "echo" }},
+  channels: {{
+    feishu: {{
+      domain: "{sim_url}",
+      dmPolicy: "open",
+      allowFrom: ["*"],
+      {feishu_extra}
+    }},
+  }},
+  {top_extra}
+}}
+"#,
+        port = free_port()
+    )
+}
+
+pub async fn dm_answered(sim: &lark_sim::Sim, app: &str, chat: &str, text: &str) -> String {
+    dm_from(sim, app, chat, "ou_openclaw_user", text).await
+}
+
+/// `user` DMs the bot `text` in a new chat; the bot's first reply's text.
+pub async fn dm_from(sim: &lark_sim::Sim, app: &str, chat: &str, user: &str, text: &str) -> String {
+    let state = sim.state();
+    seed_dm(state, app, chat, user);
+    let m = say(state, app, chat, user, text);
+    let replies = wait_replies(state, app, chat, &m.message_id, 1).await;
+    text_of(&replies[0])
+}

@@ -110,3 +110,53 @@ fn per_group_settings_override_the_account() {
     let a = account(r#"groupPolicy: "open", requireMention: false"#);
     assert_eq!(judge(&a, &group("oc_g", "ou_any", false)), Verdict::Admit);
 }
+
+#[test]
+fn group_sender_allow_from_limits_who_triggers_the_bot_unless_the_group_lists_its_own() {
+    let a = account(
+        r#"groupPolicy: "open", requireMention: false, groupSenderAllowFrom: ["ou_lead"],
+           groups: { oc_own: { allowFrom: ["ou_member"] } }"#,
+    );
+    assert_eq!(
+        judge(&a, &group("oc_any", "ou_lead", false)),
+        Verdict::Admit
+    );
+    assert_eq!(
+        judge(&a, &group("oc_any", "ou_member", false)),
+        Verdict::Refuse("sender not in groupSenderAllowFrom")
+    );
+    // The group's own allowFrom wins over groupSenderAllowFrom.
+    assert_eq!(
+        judge(&a, &group("oc_own", "ou_member", false)),
+        Verdict::Admit
+    );
+    // Under allowlist it admits no group by itself.
+    let a = account(
+        r#"groupPolicy: "allowlist", requireMention: false, groupAllowFrom: ["oc_ok"], groupSenderAllowFrom: ["ou_lead"]"#,
+    );
+    assert_eq!(judge(&a, &group("oc_ok", "ou_lead", false)), Verdict::Admit);
+    assert_eq!(
+        judge(&a, &group("oc_other", "ou_lead", false)),
+        Verdict::Refuse("sender not in groupAllowFrom")
+    );
+    assert_eq!(
+        judge(&a, &group("oc_ok", "ou_member", false)),
+        Verdict::Refuse("sender not in groupSenderAllowFrom")
+    );
+}
+
+#[test]
+fn a_dm_sender_disabled_in_dms_is_refused_whatever_the_policy() {
+    let a = account(
+        r#"dmPolicy: "open", allowFrom: ["*"], dms: { ou_muted: { enabled: false }, ou_other: { systemPrompt: "Be brief." } }"#,
+    );
+    assert_eq!(
+        judge(&a, &dm("ou_muted")),
+        Verdict::Refuse("dm sender disabled in dms")
+    );
+    assert_eq!(judge(&a, &dm("ou_other")), Verdict::Admit);
+    assert_eq!(
+        dm_config(&a, &["ou_other"]).and_then(|d| d.system_prompt.as_deref()),
+        Some("Be brief.")
+    );
+}
