@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::accounts::{self, Ctx};
+use crate::agent_ext;
 use crate::error::ConfigError;
 use crate::schema;
 use crate::tree::Node;
@@ -22,7 +23,7 @@ pub(crate) fn config(root: &Node, ctx: &Ctx<'_>) -> Result<Config, ConfigError> 
     };
     Ok(Config {
         lark,
-        agent: agent(&top.obj("agent"))?,
+        agent: agent(&top.obj("agent"), ctx)?,
         gateway: gateway(&top.obj("gateway")),
         store: StoreConfig {
             url: top.obj("store").text("url"),
@@ -30,7 +31,7 @@ pub(crate) fn config(root: &Node, ctx: &Ctx<'_>) -> Result<Config, ConfigError> 
     })
 }
 
-fn agent(agent: &Obj<'_>) -> Result<AgentConfig, ConfigError> {
+fn agent(agent: &Obj<'_>, ctx: &Ctx<'_>) -> Result<AgentConfig, ConfigError> {
     let provider = agent
         .str("provider")
         .and_then(Provider::from_spelling)
@@ -68,6 +69,9 @@ fn agent(agent: &Obj<'_>) -> Result<AgentConfig, ConfigError> {
         system_prompt: agent.str("systemPrompt").map(str::to_owned),
         max_tool_rounds: small("maxToolRounds"),
         streaming: agent.bool("streaming"),
+        mcp_servers: agent_ext::mcp_servers(agent, ctx)?,
+        skills: agent_ext::skills(agent, ctx),
+        workspace: agent_ext::workspace(agent, ctx),
     })
 }
 

@@ -134,6 +134,10 @@ pub struct AgentConfig {
     pub system_prompt: Option<String>,
     pub max_tool_rounds: Option<u32>,
     pub streaming: Option<bool>,
+    /// `mcpServers`, `skills`, `workspace` (see [`crate::McpServer`]).
+    pub mcp_servers: Vec<crate::McpServer>,
+    pub skills: crate::SkillsConfig,
+    pub workspace: Option<PathBuf>,
 }
 
 /// `gateway`.

@@ -257,6 +257,9 @@ async fn answer(
         media,
         media_errors,
         system_prompt,
+        // The group's `tools.{allow,deny}` and `skills` go here once `GroupConfig` has them.
+        tools: Default::default(),
+        skills: None,
     };
     let is_dm = kind == ChatKind::Dm;
     Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)
