@@ -224,11 +224,37 @@ async fn a_stdio_server_is_called_filtered_killed_and_restarted() {
     assert!(!format!("{cfg:?}{ext:?}").contains(ENV_SECRET));
 }
 
+#[tokio::test]
+async fn a_call_longer_than_timeout_seconds_is_stopped() {
+    let state = tempfile::tempdir().unwrap();
+    let cfg = agent_config(
+        &format!(
+            r#"{{ mcpServers: {{ calc: {{ command: {py:?}, args: [{script:?}, "stdio"], timeoutSeconds: 1 }} }} }}"#,
+            py = python(),
+            script = calc_script(),
+        ),
+        state.path(),
+    );
+    let ext = extensions(&cfg, state.path(), ExtensionsOptions::default());
+    let server = Server::start(vec![]).await;
+    let agent = agent(&server, ext.clone());
+    let t = turn("lark:default:dm:ou_user", "om_1", "slow");
+    let (text, is_error) = call_once(&server, &agent, t, "calc__slow", r#"{"seconds": 30}"#).await;
+    assert!(is_error, "{text}");
+    assert_eq!(
+        text,
+        "calc__slow took longer than 1 s and was stopped; try a smaller request"
+    );
+    // A timeout is the call's, not the server's: it stays up.
+    assert_eq!(ext.status().mcp_servers[0].state, Phase::Running);
+}
+
 /// Starts `calc.py http PORT` and returns it with the port it listens on.
 async fn http_server(port: u16) -> (tokio::process::Child, u16) {
     let mut child = tokio::process::Command::new(python())
         .args([calc_script(), "http".into(), port.to_string()])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .unwrap();

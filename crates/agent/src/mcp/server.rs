@@ -21,6 +21,9 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// A server that stayed up this long starts over at the first backoff.
 const STABLE: Duration = Duration::from_secs(60);
+/// Starting and listing tools may take at least this long, whatever a call may take (a
+/// program's interpreter can be slow to start on a busy machine).
+const MIN_START: Duration = Duration::from_secs(30);
 
 /// Where a server is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -139,9 +142,10 @@ pub(crate) async fn supervise(shared: Arc<Shared>, spec: McpServer) {
 
 type Running = RunningService<RoleClient, ()>;
 
-/// Starts or connects to the server and lists its tools, within the server's timeout.
+/// Starts or connects to the server and lists its tools, within the server's timeout (and at
+/// least [`MIN_START`]).
 async fn connect(spec: &McpServer) -> Result<(Running, Vec<McpTool>), String> {
-    let limit = spec.timeout;
+    let limit = spec.timeout.max(MIN_START);
     let work = async {
         let running = match &spec.transport {
             McpTransport::Stdio {
