@@ -21,7 +21,7 @@ use crate::workspace::{WorkspaceFiles, WorkspaceStatus};
 /// The environment variable that lets tools fetch private and loopback addresses.
 pub const ALLOW_PRIVATE_URLS_ENV: &str = "OPENCLAW_ALLOW_PRIVATE_URLS";
 /// The longest the first turn waits for MCP servers still starting.
-const FIRST_START_WAIT: Duration = Duration::from_secs(10);
+const FIRST_START_WAIT: Duration = Duration::from_secs(15);
 
 /// What the config does not say.
 #[derive(Default)]

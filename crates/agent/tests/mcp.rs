@@ -136,7 +136,7 @@ async fn a_stdio_server_is_called_filtered_killed_and_restarted() {
     let st = &ext.status().mcp_servers[0];
     assert_eq!(
         (st.name.as_str(), st.transport, st.state, st.tools),
-        ("calc", "stdio", Phase::Running, 4)
+        ("calc", "stdio", Phase::Running, 5)
     );
 
     // The environment reaches the server (it tells its length, never its value).
@@ -178,6 +178,22 @@ async fn a_stdio_server_is_called_filtered_killed_and_restarted() {
     let reqs = server.requests();
     assert!(tool_names(&reqs[reqs.len() - 2].body).contains(&"calc__add".to_owned()));
 
+    // The server offers another tool and says so: it is listed again and offered.
+    let t = turn("lark:default:dm:ou_user", "om_5b", "grow");
+    let (text, _) = call_once(&server, &agent, t, "calc__grow", "{}").await;
+    assert_eq!(text, "mul added");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while ext.status().mcp_servers[0].tools != 6 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the new tool was never listed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let t = turn("lark:default:dm:ou_user", "om_5c", "6*7?");
+    let (text, _) = call_once(&server, &agent, t, "calc__mul", r#"{"a":6,"b":7}"#).await;
+    assert_eq!(text, "42");
+
     // Killed mid-run (and unable to start again for now): its tools answer "unavailable".
     std::fs::write(&block, "").unwrap();
     let pid: i32 = std::fs::read_to_string(&pid_file)
@@ -216,7 +232,11 @@ async fn a_stdio_server_is_called_filtered_killed_and_restarted() {
     // The logs tell the story, without the server's secret.
     let logs = logs.text();
     assert!(
-        logs.contains("[calc] connected (stdio): 4 tool(s)"),
+        logs.contains("[calc] connected (stdio): 5 tool(s)"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("[calc] its tools changed: 6 tool(s)"),
         "{logs}"
     );
     assert!(logs.contains("[calc] unavailable"), "{logs}");
@@ -236,6 +256,11 @@ async fn a_call_longer_than_timeout_seconds_is_stopped() {
         state.path(),
     );
     let ext = extensions(&cfg, state.path(), ExtensionsOptions::default());
+    assert!(
+        ext.mcp()
+            .wait_for("calc", Phase::Running, Duration::from_secs(60))
+            .await
+    );
     let server = Server::start(vec![]).await;
     let agent = agent(&server, ext.clone());
     let t = turn("lark:default:dm:ou_user", "om_1", "slow");
@@ -282,6 +307,11 @@ async fn a_streamable_http_server_is_called_lost_and_found_again() {
         state.path(),
     );
     let ext = extensions(&cfg, state.path(), ExtensionsOptions::default());
+    assert!(
+        ext.mcp()
+            .wait_for("calc", Phase::Running, Duration::from_secs(60))
+            .await
+    );
     let server = Server::start(vec![]).await;
     let agent = agent(&server, ext.clone());
 

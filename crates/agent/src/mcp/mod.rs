@@ -199,10 +199,10 @@ impl ToolSet for McpHub {
 }
 
 async fn call(server: &Shared, tool: &str, shown: &str, input: Value) -> ToolOutput {
-    let peer = {
+    let (peer, connection) = {
         let st = server.lock();
         match (&st.peer, st.phase) {
-            (Some(p), Phase::Running) => p.clone(),
+            (Some(p), Phase::Running) => (p.clone(), st.connection),
             _ => {
                 let why = st.last_error.as_deref().unwrap_or("it is starting");
                 return ToolOutput::error(format!(
@@ -234,7 +234,7 @@ async fn call(server: &Shared, tool: &str, shown: &str, input: Value) -> ToolOut
             ToolOutput::error(format!("{shown} failed: {}", e.message))
         }
         Ok(Err(e)) => {
-            server.kick.notify_one();
+            server.report_broken(connection);
             ToolOutput::error(format!(
                 "{shown} is unavailable: the connection to the MCP server {:?} broke ({e}); it is \
                  being restarted",

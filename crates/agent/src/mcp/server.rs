@@ -6,13 +6,13 @@
 //! its program or its URL's host, never a value.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use openclaw_config::{McpServer, McpTransport};
-use rmcp::model::Tool as McpTool;
-use rmcp::service::{Peer, RunningService};
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, Tool as McpTool};
+use rmcp::service::{NotificationContext, Peer, RunningService};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::Notify;
 
@@ -43,7 +43,7 @@ pub(crate) struct Shared {
     pub(crate) timeout: Duration,
     pub(crate) state: Mutex<State>,
     /// Wakes the supervisor when a call finds the connection broken.
-    pub(crate) kick: Notify,
+    kick: Notify,
     /// Signalled whenever the phase changes.
     pub(crate) changed: Notify,
 }
@@ -55,6 +55,10 @@ pub(crate) struct State {
     pub(crate) tools: Vec<McpTool>,
     pub(crate) last_error: Option<String>,
     pub(crate) restarts: u32,
+    /// Counts connections, so a broken one is reported against the right connection.
+    pub(crate) connection: u64,
+    /// The connection a call last found broken.
+    broken: u64,
 }
 
 impl Shared {
@@ -72,6 +76,8 @@ impl Shared {
                 tools: Vec::new(),
                 last_error: None,
                 restarts: 0,
+                connection: 0,
+                broken: 0,
             }),
             kick: Notify::new(),
             changed: Notify::new(),
@@ -80,6 +86,17 @@ impl Shared {
 
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A call found connection number `connection` broken: drop it and connect again (a
+    /// report about an earlier connection is ignored).
+    pub(crate) fn report_broken(&self, connection: u64) {
+        let mut st = self.lock();
+        if st.connection == connection && st.broken != connection {
+            st.broken = connection;
+            drop(st);
+            self.kick.notify_one();
+        }
     }
 
     fn set(&self, f: impl FnOnce(&mut State)) {
@@ -95,24 +112,32 @@ pub(crate) async fn supervise(shared: Arc<Shared>, spec: McpServer) {
     let name = shared.name.clone();
     loop {
         let started = Instant::now();
-        match connect(&spec).await {
+        match connect(&spec, &shared).await {
             Ok((running, tools)) => {
                 tracing::info!(target: "mcp", "[{name}] connected ({}): {} tool(s)", shared.transport, tools.len());
+                let mut connection = 0;
                 shared.set(|s| {
                     s.phase = Phase::Running;
                     s.peer = Some(running.peer().clone());
                     s.tools = tools;
                     s.last_error = None;
+                    s.connection += 1;
+                    connection = s.connection;
                 });
                 let token = running.cancellation_token();
                 let waiting = running.waiting();
                 tokio::pin!(waiting);
-                let why = tokio::select! {
-                    _ = &mut waiting => "it exited".to_owned(),
-                    _ = shared.kick.notified() => {
-                        token.cancel();
-                        let _ = waiting.await;
-                        "its connection broke".to_owned()
+                let why = loop {
+                    tokio::select! {
+                        _ = &mut waiting => break "it exited".to_owned(),
+                        _ = shared.kick.notified() => {
+                            // A stale wake-up (about an earlier connection) changes nothing.
+                            if shared.lock().broken == connection {
+                                token.cancel();
+                                let _ = waiting.await;
+                                break "its connection broke".to_owned();
+                            }
+                        }
                     }
                 };
                 shared.set(|s| {
@@ -140,11 +165,54 @@ pub(crate) async fn supervise(shared: Arc<Shared>, spec: McpServer) {
     }
 }
 
-type Running = RunningService<RoleClient, ()>;
+type Running = RunningService<RoleClient, Client>;
+
+/// Our side of a connection: how we introduce ourselves, and a new listing of the tools when
+/// the server says they changed.
+struct Client {
+    config: ClientConfig,
+    shared: Weak<Shared>,
+}
+
+impl Client {
+    fn new(shared: &Arc<Shared>) -> Client {
+        Client {
+            config: ClientConfig::new(
+                ClientCapabilities::default(),
+                Implementation::new("openclaw", env!("CARGO_PKG_VERSION")),
+            ),
+            shared: Arc::downgrade(shared),
+        }
+    }
+}
+
+impl ClientHandler for Client {
+    fn get_info(&self) -> ClientConfig {
+        self.config.clone()
+    }
+
+    async fn on_tool_list_changed(&self, context: NotificationContext<RoleClient>) {
+        let Some(shared) = self.shared.upgrade() else {
+            return;
+        };
+        match context.peer.list_all_tools().await {
+            Ok(tools) => {
+                tracing::info!(target: "mcp", "[{}] its tools changed: {} tool(s)", shared.name, tools.len());
+                shared.set(|s| s.tools = tools);
+            }
+            Err(e) => {
+                tracing::warn!(target: "mcp", "[{}] listing its changed tools failed: {e}", shared.name)
+            }
+        }
+    }
+}
 
 /// Starts or connects to the server and lists its tools, within the server's timeout (and at
 /// least [`MIN_START`]).
-async fn connect(spec: &McpServer) -> Result<(Running, Vec<McpTool>), String> {
+async fn connect(
+    spec: &McpServer,
+    shared: &Arc<Shared>,
+) -> Result<(Running, Vec<McpTool>), String> {
     let limit = spec.timeout.max(MIN_START);
     let work = async {
         let running = match &spec.transport {
@@ -169,7 +237,8 @@ async fn connect(spec: &McpServer) -> Result<(Running, Vec<McpTool>), String> {
                 if let Some(stderr) = stderr {
                     forward_stderr(spec.name.clone(), stderr);
                 }
-                ().serve(child)
+                Client::new(shared)
+                    .serve(child)
                     .await
                     .map_err(|e| format!("{command} did not complete the MCP handshake: {e}"))?
             }
@@ -189,7 +258,7 @@ async fn connect(spec: &McpServer) -> Result<(Running, Vec<McpTool>), String> {
                     StreamableHttpClientTransportConfig::with_uri(url.as_str()).custom_headers(map);
                 let transport =
                     StreamableHttpClientTransport::with_client(reqwest::Client::new(), config);
-                ().serve(transport).await.map_err(|e| {
+                Client::new(shared).serve(transport).await.map_err(|e| {
                     format!("{} did not answer the MCP handshake: {e}", host_of(url))
                 })?
             }

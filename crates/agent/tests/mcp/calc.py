@@ -12,6 +12,7 @@ import sys
 import time
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
 
 server = MCPServer("calc")
 
@@ -39,6 +40,19 @@ def slow(seconds: float) -> str:
 def token_len() -> str:
     """The length of the TOKEN the server was started with."""
     return str(len(os.environ.get("TOKEN", "")))
+
+
+def mul(a: int, b: int) -> str:
+    """Multiply two integers."""
+    return str(a * b)
+
+
+@server.tool()
+async def grow(ctx: Context) -> str:
+    """Offer one more tool, and tell the client its tools changed."""
+    server.add_tool(mul)
+    await ctx.session.send_tool_list_changed()
+    return "mul added"
 
 
 def main() -> None:
