@@ -26,8 +26,9 @@ impl Tool for ReadTool {
         ToolSpec {
             name: "read".into(),
             description: "Read a local file: text (optionally a range of lines) or an image \
-                          (png, jpeg, gif, webp), such as an attachment a user sent. Only files \
-                          under the workspace and download folders can be read."
+                          (png, jpeg, gif, webp), such as an attachment a user sent or a skill's \
+                          SKILL.md. Only files under the workspace, download and skill folders \
+                          can be read."
                 .into(),
             input_schema: json!({
                 "type": "object",

@@ -205,6 +205,7 @@ impl Fetcher {
             });
         }
         let builder = reqwest::Client::builder()
+            .user_agent(concat!("openclaw/", env!("CARGO_PKG_VERSION")))
             // Redirects are followed by hand, so each hop passes the check.
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.policy.timeout);

@@ -84,10 +84,11 @@ impl Tool for WebFetchTool {
 /// The body as text, or why it cannot be read.
 pub fn readable(f: &Fetched) -> Result<String, String> {
     let ty = f.content_type.as_deref().unwrap_or("");
-    let head = String::from_utf8_lossy(&f.body[..f.body.len().min(512)]).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&f.body[..f.body.len().min(2048)]).to_ascii_lowercase();
     let looks_html = head.trim_start().starts_with("<!doctype html") || head.contains("<html");
     if ty == "text/html" || ty == "application/xhtml+xml" || (ty.is_empty() && looks_html) {
-        let html = String::from_utf8_lossy(&f.body);
+        let label = f.charset.clone().or_else(|| meta_charset(&head));
+        let html = decode(&f.body, label.as_deref());
         let converter = htmd::HtmlToMarkdown::builder()
             .skip_tags(vec![
                 "script", "style", "noscript", "template", "svg", "head", "iframe",
@@ -106,7 +107,7 @@ pub fn readable(f: &Fetched) -> Result<String, String> {
         || ty.ends_with("+json")
         || ty.ends_with("+xml");
     if textual || (ty.is_empty() && std::str::from_utf8(&f.body).is_ok()) {
-        return Ok(String::from_utf8_lossy(&f.body).into_owned());
+        return Ok(decode(&f.body, f.charset.as_deref()));
     }
     let shown = if ty.is_empty() { "binary data" } else { ty };
     Err(format!(
@@ -114,4 +115,62 @@ pub fn readable(f: &Fetched) -> Result<String, String> {
          user, or ask for a link to a web page instead",
         f.url
     ))
+}
+
+/// The text in the page's encoding (`charset`, a byte-order mark, else UTF-8): pages in GBK
+/// or Big5 read as well as UTF-8 ones.
+fn decode(body: &[u8], label: Option<&str>) -> String {
+    let encoding = label
+        .and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes()))
+        .unwrap_or(encoding_rs::UTF_8);
+    encoding.decode(body).0.into_owned()
+}
+
+/// `<meta charset="gbk">` or `<meta http-equiv=... content="text/html; charset=gbk">`, from the
+/// page's head (already lowercased).
+fn meta_charset(head: &str) -> Option<String> {
+    let at = head.find("charset=")? + "charset=".len();
+    let label: String = head[at..]
+        .trim_start_matches(['"', '\'', ' '])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (!label.is_empty()).then_some(label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(ty: Option<&str>, charset: Option<&str>, body: &[u8]) -> Fetched {
+        Fetched {
+            url: url::Url::parse("https://example.com/p").unwrap(),
+            content_type: ty.map(str::to_owned),
+            charset: charset.map(str::to_owned),
+            body: bytes::Bytes::copy_from_slice(body),
+        }
+    }
+
+    #[test]
+    fn pages_are_read_in_their_encoding() {
+        // "你好" in GBK.
+        let gbk = [0xc4, 0xe3, 0xba, 0xc3];
+        let mut html = b"<html><head><meta charset=\"gbk\"></head><body><p>".to_vec();
+        html.extend_from_slice(&gbk);
+        html.extend_from_slice(b"</p></body></html>");
+        assert_eq!(
+            readable(&page(Some("text/html"), None, &html)).unwrap(),
+            "你好"
+        );
+        assert_eq!(
+            readable(&page(Some("text/plain"), Some("gbk"), &gbk)).unwrap(),
+            "你好"
+        );
+        assert_eq!(
+            readable(&page(None, None, "ok ✓".as_bytes())).unwrap(),
+            "ok ✓"
+        );
+        let err = readable(&page(Some("image/png"), None, b"\x89PNG")).unwrap_err();
+        assert!(err.contains("image/png, which web_fetch cannot read"));
+    }
 }
