@@ -10,22 +10,9 @@ use std::time::{Duration, Instant};
 
 use openclaw_agent::mcp::{McpHub, Phase};
 use openclaw_agent::web::{FetchPolicy, Fetcher};
-use openclaw_agent::{ChatKind, ToolContext, ToolSet};
+use openclaw_agent::{ToolContext, ToolSet};
 use serde_json::json;
 use tokio::io::AsyncBufReadExt;
-
-fn ctx() -> ToolContext {
-    ToolContext {
-        account: "default".into(),
-        chat_id: "oc_1".into(),
-        chat_type: ChatKind::Dm,
-        message_id: "om_1".into(),
-        thread_id: None,
-        sender_open_id: "ou_1".into(),
-        allowed_roots: vec![],
-        sent: Default::default(),
-    }
-}
 
 fn report(what: &str, mut times: Vec<Duration>) {
     times.sort();
@@ -56,7 +43,7 @@ async fn mcp(what: &str, server: &str, calls: usize) {
         "the server did not start: {:?}",
         hub.status()
     );
-    let ctx = ctx();
+    let ctx = ToolContext::standalone(vec![]);
     let mut times = Vec::with_capacity(calls);
     for i in 0..calls {
         let start = Instant::now();

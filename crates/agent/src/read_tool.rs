@@ -192,22 +192,10 @@ pub(crate) fn load_image(path: &Path) -> Result<(String, String), String> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-    use crate::ChatKind;
 
     fn ctx(roots: Vec<PathBuf>) -> ToolContext {
-        ToolContext {
-            account: "default".into(),
-            chat_id: "oc_1".into(),
-            chat_type: ChatKind::Dm,
-            message_id: "om_1".into(),
-            thread_id: None,
-            sender_open_id: "ou_1".into(),
-            allowed_roots: roots,
-            sent: Arc::new(Mutex::new(Vec::new())),
-        }
+        ToolContext::standalone(roots)
     }
 
     #[tokio::test]

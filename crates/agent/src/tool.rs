@@ -32,6 +32,21 @@ pub struct ToolContext {
 }
 
 impl ToolContext {
+    /// A context outside any chat (benchmarks, tests): a DM of placeholder ids, reading only
+    /// under `roots`.
+    pub fn standalone(roots: Vec<PathBuf>) -> ToolContext {
+        ToolContext {
+            account: "default".into(),
+            chat_id: "oc_1".into(),
+            chat_type: ChatKind::Dm,
+            message_id: "om_1".into(),
+            thread_id: None,
+            sender_open_id: "ou_1".into(),
+            allowed_roots: roots,
+            sent: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
     /// Notes a message a tool sent.
     pub fn record_sent(&self, sent: SentByTool) {
         self.sent

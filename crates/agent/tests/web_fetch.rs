@@ -221,16 +221,7 @@ async fn without_the_allowance_internal_targets_are_refused_and_rebinding_goes_n
 }
 
 fn ctx() -> openclaw_agent::ToolContext {
-    openclaw_agent::ToolContext {
-        account: "default".into(),
-        chat_id: "oc_1".into(),
-        chat_type: openclaw_agent::ChatKind::Dm,
-        message_id: "om_1".into(),
-        thread_id: None,
-        sender_open_id: "ou_1".into(),
-        allowed_roots: vec![],
-        sent: Default::default(),
-    }
+    openclaw_agent::ToolContext::standalone(vec![])
 }
 
 #[tokio::test]
