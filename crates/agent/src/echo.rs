@@ -78,6 +78,8 @@ mod tests {
             media,
             media_errors: vec![],
             system_prompt: None,
+            tools: Default::default(),
+            skills: None,
         }
     }
 

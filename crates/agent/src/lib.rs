@@ -8,27 +8,40 @@
 //! Agents here: [`LlmAgent`] (Anthropic or OpenAI-compatible models with tools and sessions, see
 //! [`llm`]), [`EchoAgent`] (answers the text back, for setup and tests) and [`CommandAgent`]
 //! (runs any program per turn, the turn as JSON on stdin, the answer streamed from stdout).
+//!
+//! Past Lark, an LLM agent reaches MCP servers ([`mcp`]), web pages ([`web`]), skills
+//! ([`skills`]) and its workspace files ([`workspace`]), all built from config by
+//! [`Extensions::from_config`].
 
 mod command;
 pub mod credentials;
 mod echo;
 mod error;
+pub mod extensions;
 pub mod llm;
+pub mod mcp;
 mod read_tool;
+pub mod skills;
 pub mod tool;
 mod turn;
 mod utf8;
+pub mod web;
+pub mod workspace;
 
 pub use command::CommandAgent;
 pub use credentials::{ApiKey, KeySource};
 pub use echo::EchoAgent;
 pub use error::AgentError;
+pub use extensions::{Extensions, ExtensionsOptions, ExtensionsStatus};
 pub use llm::{
     AnthropicProvider, LlmAgent, LlmConfig, MemorySessions, OpenAiProvider, RetryPolicy,
     SessionStore, Usage,
 };
 pub use read_tool::ReadTool;
-pub use tool::{SentByTool, Tool, ToolContent, ToolContext, ToolOutput, ToolRegistry, ToolSpec};
+pub use tool::{
+    SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
+    ToolSpec,
+};
 pub use turn::{ChatKind, MediaFile, Turn};
 
 use futures::StreamExt;

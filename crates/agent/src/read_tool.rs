@@ -26,8 +26,9 @@ impl Tool for ReadTool {
         ToolSpec {
             name: "read".into(),
             description: "Read a local file: text (optionally a range of lines) or an image \
-                          (png, jpeg, gif, webp), such as an attachment a user sent. Only files \
-                          under the workspace and download folders can be read."
+                          (png, jpeg, gif, webp), such as an attachment a user sent or a skill's \
+                          SKILL.md. Only files under the workspace, download and skill folders \
+                          can be read."
                 .into(),
             input_schema: json!({
                 "type": "object",
@@ -191,22 +192,10 @@ pub(crate) fn load_image(path: &Path) -> Result<(String, String), String> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-    use crate::ChatKind;
 
     fn ctx(roots: Vec<PathBuf>) -> ToolContext {
-        ToolContext {
-            account: "default".into(),
-            chat_id: "oc_1".into(),
-            chat_type: ChatKind::Dm,
-            message_id: "om_1".into(),
-            thread_id: None,
-            sender_open_id: "ou_1".into(),
-            allowed_roots: roots,
-            sent: Arc::new(Mutex::new(Vec::new())),
-        }
+        ToolContext::standalone(roots)
     }
 
     #[tokio::test]

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::tool::ToolFilter;
+
 /// One message the gateway admitted, with everything an agent needs to answer it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +30,13 @@ pub struct Turn {
     pub media_errors: Vec<String>,
     /// The group's configured system prompt, if any.
     pub system_prompt: Option<String>,
+    /// Which tools this turn may use (the group's `tools.allow` / `tools.deny`); the default
+    /// permits every tool.
+    #[serde(default, skip_serializing_if = "ToolFilter::is_empty")]
+    pub tools: ToolFilter,
+    /// Which skills this turn is offered (the group's `skills`); `None`: every enabled skill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Vec<String>>,
 }
 
 /// The kind of chat a turn came from.

@@ -51,6 +51,14 @@ impl Utf8Decoder {
     }
 }
 
+/// The first `max` characters of `text` (all of it when shorter).
+pub(crate) fn cut_at_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Utf8Decoder;

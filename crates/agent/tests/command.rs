@@ -30,6 +30,8 @@ fn turn(text: &str) -> Turn {
         }],
         media_errors: vec!["file too large".into()],
         system_prompt: Some("be brief".into()),
+        tools: Default::default(),
+        skills: None,
     }
 }
 

@@ -338,6 +338,7 @@ fn groups(groups: &Obj<'_>) -> BTreeMap<String, GroupConfig> {
                 streaming: g.bool("streaming"),
                 tools_allow: g.obj("tools").strings("allow").unwrap_or_default(),
                 tools_deny: g.obj("tools").strings("deny").unwrap_or_default(),
+                skills: g.strings("skills"),
                 group_session_scope: g
                     .str("groupSessionScope")
                     .and_then(crate::types::SessionScope::from_spelling),

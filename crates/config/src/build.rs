@@ -9,6 +9,7 @@ use std::time::Duration;
 use lark::Secret;
 
 use crate::accounts::{self, Ctx, env_text};
+use crate::agent_ext;
 use crate::error::ConfigError;
 use crate::secret_ref;
 use crate::tree::Node;
@@ -59,7 +60,7 @@ pub(crate) fn config(raw: &Node, env: Env<'_>, base_dir: &Path) -> Result<Config
             message: format!("no account is named {name:?}; name one under {key}.accounts"),
         });
     }
-    let mut agent = agent(&top.obj("agent"))?;
+    let mut agent = agent(&top.obj("agent"), &ctx)?;
     crate::model::apply(&mut agent, &top, &ctx)?;
     Ok(Config {
         lark: LarkConfig {
@@ -125,7 +126,7 @@ fn queue(queue: &Obj<'_>) -> QueueConfig {
     }
 }
 
-fn agent(agent: &Obj<'_>) -> Result<AgentConfig, ConfigError> {
+fn agent(agent: &Obj<'_>, ctx: &Ctx<'_>) -> Result<AgentConfig, ConfigError> {
     let provider = agent
         .str("provider")
         .and_then(Provider::from_spelling)
@@ -164,8 +165,10 @@ fn agent(agent: &Obj<'_>) -> Result<AgentConfig, ConfigError> {
         max_tool_rounds: small("maxToolRounds"),
         streaming: agent.bool("streaming"),
         api_key: None,
-        workspace: None,
         model_ref: None,
+        mcp_servers: agent_ext::mcp_servers(agent, ctx)?,
+        skills: agent_ext::skills(agent, ctx),
+        workspace: agent_ext::workspace(agent, ctx),
     })
 }
 

@@ -13,6 +13,7 @@
 //! never touch the process environment.
 
 mod accounts;
+mod agent_ext;
 mod build;
 pub mod edit;
 mod error;
@@ -30,6 +31,7 @@ mod view;
 
 use std::path::Path;
 
+pub use agent_ext::{McpServer, McpTransport, SkillsConfig};
 pub use error::ConfigError;
 pub use paths::{Format, Paths};
 pub use types::{

@@ -20,9 +20,12 @@ pub(crate) fn apply(
     ctx: &Ctx<'_>,
 ) -> Result<(), ConfigError> {
     let defaults = top.obj("agents").obj("defaults");
-    agent.workspace = defaults
-        .text("workspace")
-        .map(|dir| resolve_in(&dir, ctx.base_dir, ctx.env));
+    // `agent.workspace`, ours, wins over OpenClaw's `agents.defaults.workspace`.
+    if agent.workspace.is_none() {
+        agent.workspace = defaults
+            .text("workspace")
+            .map(|dir| resolve_in(&dir, ctx.base_dir, ctx.env));
+    }
     let (key, model_ref) = match defaults.text("model") {
         Some(m) => (defaults.key("model"), m),
         None => match defaults.obj("model").text("primary") {

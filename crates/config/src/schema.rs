@@ -70,7 +70,7 @@ fn build() -> Schema {
     use Kind::*;
     let leaf = Schema::Leaf;
     let lark = Schema::Object(lark_fields(true));
-    let agent = Schema::Object(vec![
+    let mut agent = vec![
         ("provider", leaf(Enum(PROVIDERS))),
         ("command", leaf(StrList)),
         ("timeoutSeconds", leaf(Number { positive: true })),
@@ -92,7 +92,9 @@ fn build() -> Schema {
             }),
         ),
         ("streaming", leaf(Bool)),
-    ]);
+    ];
+    agent.extend(crate::agent_ext::schema_fields());
+    let agent = Schema::Object(agent);
     let gateway = Schema::Object(
         vec![
             (

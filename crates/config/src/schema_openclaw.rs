@@ -393,8 +393,9 @@ pub(crate) fn group_fields() -> Vec<(&'static str, Schema)> {
         ),
         ("groupSessionScope", leaf(Enum(SESSION_SCOPES))),
         ("replyInThread", leaf(Enum(ON_OFF))),
+        ("skills", leaf(StrList)),
     ];
-    fields.extend(ignored(&["skills", "topicSessionMode"]));
+    fields.extend(ignored(&["topicSessionMode"]));
     fields
 }
 

@@ -190,6 +190,8 @@ pub struct GroupConfig {
     /// `tools.allow` / `tools.deny`: tool names (or globs) this group's turns may use.
     pub tools_allow: Vec<String>,
     pub tools_deny: Vec<String>,
+    /// `skills`: the skill names this group's turns see (`None`: every enabled skill).
+    pub skills: Option<Vec<String>>,
     /// `None`: the account's.
     pub group_session_scope: Option<SessionScope>,
     pub reply_in_thread: Option<bool>,
@@ -211,10 +213,14 @@ pub struct AgentConfig {
     /// The model's key from `models.providers.<id>.apiKey`, when the file gives one (else the
     /// environment or `openclaw login`'s file).
     pub api_key: Option<Secret>,
-    /// `agents.defaults.workspace`: the agent's workspace folder (default `<state>/workspace`).
+    /// `agent.workspace`, else `agents.defaults.workspace`: the agent's workspace folder
+    /// (default `<state>/workspace`).
     pub workspace: Option<PathBuf>,
     /// `agents.defaults.model` as written (`"<provider>/<model>"`), when it chose the model.
     pub model_ref: Option<String>,
+    /// `mcpServers`, `skills` (see [`crate::McpServer`]).
+    pub mcp_servers: Vec<crate::McpServer>,
+    pub skills: crate::SkillsConfig,
 }
 
 /// `gateway`.

@@ -46,14 +46,20 @@ const READ_ONLY_GUIDE: &str = "\
 Files users send are downloaded for you; their paths are listed in the message. Look at them \
 with the `read` tool (text files and images).";
 
-/// The system prompt for one chat.
+/// The system prompt for one chat: the operator's and the group's prompts, the workspace
+/// files, the guide to the tools, the list of skills (empty sections are left out).
 pub fn system_prompt(
     agent_prompt: Option<&str>,
     group_prompt: Option<&str>,
+    workspace: &str,
     tool_names: &[String],
+    skills: &str,
 ) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    for p in [agent_prompt, group_prompt].into_iter().flatten() {
+    for p in [agent_prompt, group_prompt, Some(workspace)]
+        .into_iter()
+        .flatten()
+    {
         if !p.trim().is_empty() {
             parts.push(p.trim());
         }
@@ -62,6 +68,9 @@ pub fn system_prompt(
         parts.push(MESSAGE_GUIDE);
     } else if tool_names.iter().any(|n| n == "read") {
         parts.push(READ_ONLY_GUIDE);
+    }
+    if !skills.trim().is_empty() {
+        parts.push(skills.trim());
     }
     parts.join("\n\n")
 }
@@ -73,11 +82,19 @@ mod tests {
     #[test]
     fn the_prompt_is_operator_then_group_then_guide() {
         let names = vec!["read".to_owned(), "message".to_owned()];
-        let p = system_prompt(Some("Be brief."), Some("This is the ops room."), &names);
+        let p = system_prompt(
+            Some("Be brief."),
+            Some("This is the ops room."),
+            "## Workspace files",
+            &names,
+            "## Skills",
+        );
         let ops = p.find("ops room").unwrap();
         assert!(p.starts_with("Be brief."));
         assert!(ops < p.find("`to` vs `chatId`").unwrap());
         assert!(p.contains("sendAttachment") && p.contains("manageDocPermission"));
-        assert_eq!(system_prompt(None, None, &[]), "");
+        assert!(ops < p.find("## Workspace files").unwrap());
+        assert!(p.find("`to` vs `chatId`").unwrap() < p.find("## Skills").unwrap());
+        assert_eq!(system_prompt(None, None, "", &[], ""), "");
     }
 }

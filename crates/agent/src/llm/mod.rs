@@ -47,7 +47,7 @@ pub mod defaults {
     pub use super::openai::{DEFAULT_BASE_URL as OPENAI_BASE_URL, DEFAULT_MODEL as OPENAI_MODEL};
 }
 
-use crate::{Agent, AgentError, AgentEvent, AgentStream, ToolRegistry, Turn};
+use crate::{Agent, AgentError, AgentEvent, AgentStream, Extensions, ToolRegistry, Turn};
 
 /// How model calls are retried.
 #[derive(Debug, Clone)]
@@ -82,8 +82,11 @@ pub struct LlmConfig {
     /// History kept per session, in (estimated) tokens.
     pub session_budget_tokens: usize,
     /// Folders tools may read from, the workspace first (relative paths start there). The
-    /// folders of a turn's attachments are added per turn.
+    /// folders of a turn's attachments (and of its skills) are added per turn.
     pub roots: Vec<PathBuf>,
+    /// MCP servers, `web_fetch`, skills and workspace files; their tools are added to the
+    /// agent's registry by [`LlmAgent::new`].
+    pub extensions: Option<Arc<Extensions>>,
 }
 
 impl Default for LlmConfig {
@@ -95,6 +98,7 @@ impl Default for LlmConfig {
             retry: RetryPolicy::default(),
             session_budget_tokens: 60_000,
             roots: Vec::new(),
+            extensions: None,
         }
     }
 }
@@ -125,10 +129,13 @@ impl std::fmt::Debug for LlmAgent {
 impl LlmAgent {
     pub fn new(
         provider: Arc<dyn Provider>,
-        tools: ToolRegistry,
+        mut tools: ToolRegistry,
         sessions: Arc<dyn SessionStore>,
         cfg: LlmConfig,
     ) -> LlmAgent {
+        if let Some(ext) = &cfg.extensions {
+            ext.register_tools(&mut tools);
+        }
         LlmAgent {
             inner: Arc::new(Inner {
                 provider,

@@ -19,7 +19,7 @@ use super::session::{Session, TurnRecord};
 use super::{Inner, RetryPolicy};
 use crate::read_tool::load_image;
 use crate::tool::{ToolContext, ToolOutput};
-use crate::{AgentError, AgentEvent, ChatKind, Turn};
+use crate::{AgentError, AgentEvent, ChatKind, Extensions, Turn};
 
 /// The caller's end: text, truncations and the rest, with the answer's running length.
 struct Out {
@@ -90,14 +90,29 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
     let first_new = history.len();
     history.push(user_message(turn));
 
-    let specs = inner.tools.specs();
+    let ext = inner.cfg.extensions.as_deref();
+    if let Some(e) = ext {
+        e.ready().await;
+    }
+    let specs = inner.tools.specs_for(&turn.tools);
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+    let skills = ext.map(|e| e.skills_for(turn, &names)).unwrap_or_default();
     let system = system_prompt(
         inner.cfg.system_prompt.as_deref(),
         turn.system_prompt.as_deref(),
+        &ext.map(Extensions::workspace_section).unwrap_or_default(),
         &names,
+        &crate::skills::prompt_section(&skills),
     );
-    let ctx = tool_context(inner, turn);
+    let mut ctx = tool_context(inner, turn);
+    // A skill's folder may be read (its SKILL.md and the files it points to).
+    for s in &skills {
+        if let Some(dir) = s.path.parent()
+            && !ctx.allowed_roots.iter().any(|r| r == dir)
+        {
+            ctx.allowed_roots.push(dir.to_owned());
+        }
+    }
     let mut usage = Usage::default();
     let mut reported = 0;
     let mut calls_made = 0u32;
@@ -145,7 +160,7 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
                     "{err}; call {} again with its arguments as one JSON object that matches its schema",
                     c.name
                 )),
-                None => inner.tools.call(&ctx, &c.name, c.input).await,
+                None => inner.tools.call(&ctx, &turn.tools, &c.name, c.input).await,
             };
             let verdict = if output.is_error { "error" } else { "ok" };
             tracing::info!(target: "agent", "[{key}] tool {} → {verdict}", c.name);

@@ -255,6 +255,8 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         media: vec![],
         media_errors: vec![],
         system_prompt: None,
+        tools: Default::default(),
+        skills: None,
     }
 }
 
@@ -279,3 +281,5 @@ impl Tool for Probe {
         ToolOutput::text("probe done")
     }
 }
+
+pub mod ext;

@@ -35,6 +35,8 @@ const SECRET_KEYS: [&str; 6] = [
     "token",
     "password",
 ];
+/// Objects whose every value is secret (an MCP server's environment and HTTP headers).
+const SECRET_MAPS: [&str; 2] = ["env", "headers"];
 
 /// Reads a command-line value: `true` / `false` → bool, `null` → null, a JSON number → number,
 /// text starting with `[` or `{` that parses as JSON5 → array / object, anything else → string.
@@ -153,12 +155,15 @@ pub fn get(file: &Path, key: &str) -> Result<Option<Value>, ConfigError> {
 
 /// The value as it may be shown: secret keys (`appSecret`, `encryptKey`, `verificationToken`,
 /// `apiKey`, `token`, `password`; a secret reference object shows as it is, naming no value),
-/// at `key` itself or anywhere inside an object value, become `"<redacted>"`.
+/// and the values of an MCP server's `env` and `headers`, at `key` itself or anywhere inside
+/// an object value, become `"<redacted>"`.
 pub fn redact_for_display(key: &str, value: &Value) -> Value {
-    let last = keypath::parse(key)
-        .ok()
-        .and_then(|p| p.last().cloned())
-        .unwrap_or_else(|| key.rsplit('.').next().unwrap_or(key).to_owned());
+    let path = keypath::parse(key).unwrap_or_else(|_| key.split('.').map(str::to_owned).collect());
+    let last = path.last().cloned().unwrap_or_default();
+    let parent = path.iter().rev().nth(1).map(String::as_str);
+    if matches!(parent, Some(p) if SECRET_MAPS.contains(&p)) && !value.is_null() {
+        return Value::String("<redacted>".to_owned());
+    }
     redact(&last, value)
 }
 
@@ -167,6 +172,11 @@ fn redact(name: &str, value: &Value) -> Value {
         return Value::String("<redacted>".to_owned());
     }
     match value {
+        Value::Object(map) if SECRET_MAPS.contains(&name) => Value::Object(
+            map.keys()
+                .map(|k| (k.clone(), Value::String("<redacted>".to_owned())))
+                .collect(),
+        ),
         Value::Object(map) => {
             Value::Object(map.iter().map(|(k, v)| (k.clone(), redact(k, v))).collect())
         }

@@ -1,20 +1,24 @@
 //! Building the agent the config asks for. An LLM provider gets its key from the file
 //! (`models.providers.<id>.apiKey`) when it gives one, else from the environment or the state
 //! dir (looked up per call, so `openclaw login` needs no restart); sessions in the store; the
-//! `read` and `message` tools over every account's client, rooted at the workspace.
+//! `read` and `message` tools over every account's client, rooted at the workspace; and the
+//! extensions of `agent.*` (MCP servers, `web_fetch`, skills with our `message` skill,
+//! workspace files).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use openclaw_agent::extensions::allow_private_urls_from_env;
 use openclaw_agent::llm::Provider as ModelProvider;
+use openclaw_agent::skills::lark::{ActionDoc, skill as message_skill};
 use openclaw_agent::{
-    Agent, AnthropicProvider, ApiKey, CommandAgent, EchoAgent, KeySource, LlmAgent, LlmConfig,
-    OpenAiProvider, ReadTool, SessionStore, ToolRegistry,
+    Agent, AnthropicProvider, ApiKey, CommandAgent, EchoAgent, Extensions, ExtensionsOptions,
+    KeySource, LlmAgent, LlmConfig, OpenAiProvider, ReadTool, SessionStore, ToolRegistry,
 };
 use openclaw_config::{AgentConfig, Provider};
-use openclaw_tools::MessageTool;
+use openclaw_tools::{MessageTool, ToolSettings};
 
 use super::StartError;
 use crate::account::AccountRt;
@@ -50,13 +54,23 @@ impl SessionStore for StoreSessions {
 
 /// The agent the config asks for.
 pub fn agent_from(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Result<Arc<dyn Agent>, StartError> {
+    agent_with_extensions(cfg, deps).map(|(agent, _)| agent)
+}
+
+/// An agent and, for an LLM, its extensions (whose `status()` is for `/status`).
+pub type BuiltAgent = (Arc<dyn Agent>, Option<Arc<Extensions>>);
+
+/// The agent the config asks for and, for an LLM, its extensions.
+pub fn agent_with_extensions(
+    cfg: &AgentConfig,
+    deps: &AgentDeps<'_>,
+) -> Result<BuiltAgent, StartError> {
     let provider: Arc<dyn ModelProvider> = match cfg.provider {
-        Provider::Echo => return Ok(Arc::new(EchoAgent)),
+        Provider::Echo => return Ok((Arc::new(EchoAgent), None)),
         Provider::Command => {
-            return Ok(Arc::new(
-                CommandAgent::new(cfg.command.clone(), cfg.timeout)
-                    .map_err(|e| StartError::Config(format!("agent.command: {e}")))?,
-            ));
+            let agent = CommandAgent::new(cfg.command.clone(), cfg.timeout)
+                .map_err(|e| StartError::Config(format!("agent.command: {e}")))?;
+            return Ok((Arc::new(agent), None));
         }
         Provider::Anthropic => Arc::new(AnthropicProvider::new(
             cfg.model.clone(),
@@ -75,7 +89,18 @@ pub fn agent_from(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Result<Arc<dyn Age
         tracing::warn!(target: "agent", "No API key found for {name}: run `openclaw login --provider {name}` or set {}; until then each message is answered with a short notice", keys.env_name());
     }
     tracing::info!(target: "agent", "agent: {name} model {}", provider.model());
-    let roots = roots(cfg, deps);
+    let allow_private = allow_private_urls_from_env();
+    let shipped = message_skill(&action_docs());
+    let ext = Arc::new(Extensions::from_config(
+        cfg,
+        deps.state_dir,
+        ExtensionsOptions {
+            allow_private_urls: allow_private,
+            shipped: vec![shipped],
+            ..ExtensionsOptions::default()
+        },
+    ));
+    let roots = roots(deps, ext.workspace_dir());
     let clients: HashMap<String, lark::Client> = deps
         .accounts
         .iter()
@@ -83,17 +108,37 @@ pub fn agent_from(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Result<Arc<dyn Age
         .collect();
     let mut tools = ToolRegistry::new();
     tools.register(Arc::new(ReadTool));
-    tools.register(Arc::new(MessageTool::new(clients, roots.clone())));
+    let settings = ToolSettings {
+        allow_private_urls: allow_private,
+        ..ToolSettings::with_roots(roots.clone())
+    };
+    tools.register(Arc::new(MessageTool::with_settings(clients, settings)));
     let defaults = LlmConfig::default();
     let llm = LlmConfig {
         system_prompt: cfg.system_prompt.clone(),
         max_tokens: cfg.max_tokens.unwrap_or(defaults.max_tokens),
         max_tool_rounds: cfg.max_tool_rounds.unwrap_or(defaults.max_tool_rounds),
         roots,
+        extensions: Some(ext.clone()),
         ..defaults
     };
     let sessions = Arc::new(StoreSessions(deps.store.clone()));
-    Ok(Arc::new(LlmAgent::new(provider, tools, sessions, llm)))
+    let agent = LlmAgent::new(provider, tools, sessions, llm);
+    Ok((Arc::new(agent), Some(ext)))
+}
+
+/// Every action of the `message` tool, for our shipped skill.
+fn action_docs() -> Vec<ActionDoc> {
+    openclaw_tools::registry::actions()
+        .iter()
+        .map(|a| ActionDoc {
+            name: a.name.to_owned(),
+            description: a.description.to_owned(),
+            takes_to: a.takes_to,
+            example: a.example.to_owned(),
+            input_schema: a.input_schema(),
+        })
+        .collect()
 }
 
 /// The file's key when it gives one (fixed for the run, never logged), else the environment
@@ -106,9 +151,8 @@ fn key_source(cfg: &AgentConfig, provider: &'static str, state_dir: &Path) -> Ke
 }
 
 /// The workspace first (relative paths start there), then every account's download folders.
-fn roots(cfg: &AgentConfig, deps: &AgentDeps<'_>) -> Vec<PathBuf> {
-    let workspace = crate::runtime::workspace(cfg, deps.state_dir);
-    let _ = std::fs::create_dir_all(&workspace);
+fn roots(deps: &AgentDeps<'_>, workspace: &Path) -> Vec<PathBuf> {
+    let workspace = workspace.to_owned();
     let mut roots = vec![workspace.clone()];
     for a in deps.accounts {
         let dm = a

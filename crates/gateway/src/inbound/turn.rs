@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lark::model::event::{ChatType, Envelope, Event, MessageReceived};
-use openclaw_agent::{ChatKind, Turn};
+use openclaw_agent::{ChatKind, ToolFilter, Turn};
 use openclaw_format::inbound::{agent_text, forwarded_text, group_prefix_named};
 
 use super::media;
@@ -236,12 +236,22 @@ async fn answer(
         &normalized.resources,
     )
     .await;
-    let system_prompt = if kind == ChatKind::Dm {
-        policy::dm_config(&account.cfg, &[sender(msg)]).and_then(|d| d.system_prompt.clone())
-    } else {
-        policy::group_config(&account.cfg, msg.chat_id.as_str())
-            .and_then(|g| g.system_prompt.clone())
+    let group = (kind != ChatKind::Dm)
+        .then(|| policy::group_config(&account.cfg, msg.chat_id.as_str()))
+        .flatten();
+    let system_prompt = match group {
+        None if kind == ChatKind::Dm => {
+            policy::dm_config(&account.cfg, &[sender(msg)]).and_then(|d| d.system_prompt.clone())
+        }
+        None => None,
+        Some(g) => g.system_prompt.clone(),
     };
+    // A group's `tools.{allow,deny}` and `skills` narrow what its turns may use; DMs use all.
+    let tools = group.map_or_else(ToolFilter::default, |g| ToolFilter {
+        allow: g.tools_allow.clone(),
+        deny: g.tools_deny.clone(),
+    });
+    let skills = group.and_then(|g| g.skills.clone());
     let turn = Turn {
         account: acct.to_owned(),
         session_key,
@@ -255,6 +265,8 @@ async fn answer(
         media,
         media_errors,
         system_prompt,
+        tools,
+        skills,
     };
     let is_dm = kind == ChatKind::Dm;
     Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)

@@ -85,6 +85,8 @@ fn the_prefix_fills_its_variables_and_is_off_when_empty() {
         api_key: None,
         workspace: None,
         model_ref: Some("local/qwen3-20260205".into()),
+        mcp_servers: Vec::new(),
+        skills: Default::default(),
     };
     let with = |p: &str| AccountExtras {
         response_prefix: Some(p.into()),
