@@ -155,21 +155,56 @@ impl Seen {
 }
 
 /// The event id of a plaintext envelope, read without parsing the whole event.
+#[cfg(test)]
 pub(crate) fn event_id_of(payload: &[u8]) -> Option<String> {
+    probe(payload).event_id
+}
+
+/// What the client reads of an event before handing it on.
+pub(crate) struct Probed {
+    pub(crate) event_id: Option<String>,
+    /// A message event's message id and chat id (the per-chat send budget counts replies on it).
+    pub(crate) message_chat: Option<(String, String)>,
+}
+
+/// Reads the event id (and a message's chat) of a plaintext envelope without parsing the rest.
+pub(crate) fn probe(payload: &[u8]) -> Probed {
     #[derive(serde::Deserialize)]
     struct Header {
         event_id: Option<String>,
     }
     #[derive(serde::Deserialize)]
+    struct Message {
+        message_id: Option<String>,
+        chat_id: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Event {
+        message: Option<Message>,
+    }
+    #[derive(serde::Deserialize)]
     struct Probe {
         header: Option<Header>,
         uuid: Option<String>,
+        event: Option<Event>,
     }
-    let p: Probe = serde_json::from_slice(payload).ok()?;
-    p.header
-        .and_then(|h| h.event_id)
-        .or(p.uuid)
-        .filter(|s| !s.is_empty())
+    let Ok(p) = serde_json::from_slice::<Probe>(payload) else {
+        return Probed {
+            event_id: None,
+            message_chat: None,
+        };
+    };
+    Probed {
+        event_id: p
+            .header
+            .and_then(|h| h.event_id)
+            .or(p.uuid)
+            .filter(|s| !s.is_empty()),
+        message_chat: p
+            .event
+            .and_then(|e| e.message)
+            .and_then(|m| Some((m.message_id?, m.chat_id?))),
+    }
 }
 
 #[cfg(test)]
