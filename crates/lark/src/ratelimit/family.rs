@@ -19,8 +19,10 @@ pub enum Family {
     Edit,
     /// `PATCH /im/v1/messages/{id}`: replacing a card; also 5/s per message.
     CardPatch,
-    /// `/im/v1/messages/{id}/reactions`.
-    Reactions,
+    /// `POST /im/v1/messages/{id}/reactions`: adding a reaction (the typing indicator's add).
+    ReactionAdd,
+    /// `DELETE /im/v1/messages/{id}/reactions/{reaction_id}`: the platform counts it apart.
+    ReactionRemove,
     /// `/im/v1/pins`.
     Pins,
     /// Image and file uploads (`/im/v1/images`, `/im/v1/files`).
@@ -65,11 +67,12 @@ const COMMON: Figures = Figures {
 };
 
 impl Family {
-    pub const ALL: [Family; 16] = [
+    pub const ALL: [Family; 17] = [
         Family::Send,
         Family::Edit,
         Family::CardPatch,
-        Family::Reactions,
+        Family::ReactionAdd,
+        Family::ReactionRemove,
         Family::Pins,
         Family::Media,
         Family::Im,
@@ -106,7 +109,8 @@ impl Family {
             },
             Family::DriveUpload => only(5),
             Family::Edit
-            | Family::Reactions
+            | Family::ReactionAdd
+            | Family::ReactionRemove
             | Family::Pins
             | Family::Media
             | Family::Im
@@ -133,7 +137,12 @@ impl Family {
             "im" => match (resource, id, sub) {
                 ("messages", None, None) if method == Method::POST => Family::Send,
                 ("messages", Some(_), Some("reply")) => Family::Send,
-                ("messages", Some(_), Some("reactions")) => Family::Reactions,
+                ("messages", Some(_), Some("reactions")) if method == Method::POST => {
+                    Family::ReactionAdd
+                }
+                ("messages", Some(_), Some("reactions")) if method == Method::DELETE => {
+                    Family::ReactionRemove
+                }
                 ("messages", Some(_), None) if method == Method::PUT => Family::Edit,
                 ("messages", Some(_), None) if method == Method::PATCH => Family::CardPatch,
                 ("pins", ..) => Family::Pins,
@@ -171,7 +180,8 @@ impl Family {
             Family::Send => "send/reply",
             Family::Edit => "edit",
             Family::CardPatch => "card patch",
-            Family::Reactions => "reactions",
+            Family::ReactionAdd => "reaction add",
+            Family::ReactionRemove => "reaction remove",
             Family::Pins => "pins",
             Family::Media => "image/file upload",
             Family::Im => "other IM",
@@ -217,12 +227,17 @@ mod tests {
             (
                 Method::POST,
                 "/open-apis/im/v1/messages/om_1/reactions",
-                Some(Reactions),
+                Some(ReactionAdd),
             ),
             (
                 Method::DELETE,
                 "/open-apis/im/v1/messages/om_1/reactions/r1",
-                Some(Reactions),
+                Some(ReactionRemove),
+            ),
+            (
+                Method::GET,
+                "/open-apis/im/v1/messages/om_1/reactions",
+                Some(Im),
             ),
             (Method::POST, "/open-apis/im/v1/pins", Some(Pins)),
             (Method::POST, "/open-apis/im/v1/images", Some(Media)),
@@ -293,7 +308,7 @@ mod tests {
         assert_eq!(Family::CardPatch.resource_in(patch), Some("om_7"));
         let doc = "/open-apis/docx/v1/documents/d3/blocks/batch_update";
         assert_eq!(Family::DocxWrite.resource_in(doc), Some("d3"));
-        assert_eq!(Family::Reactions.resource_in(patch), None);
+        assert_eq!(Family::ReactionAdd.resource_in(patch), None);
         assert_eq!(
             Family::CardKit.resource_in("/open-apis/cardkit/v1/cards"),
             None

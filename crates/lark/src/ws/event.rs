@@ -246,4 +246,16 @@ mod tests {
         );
         assert_eq!(event_id_of(b"garbage"), None);
     }
+
+    #[test]
+    fn a_message_event_tells_its_chat() {
+        let p = probe(
+            br#"{"schema":"2.0","header":{"event_id":"e1","event_type":"im.message.receive_v1"},
+                 "event":{"message":{"message_id":"om_1","chat_id":"oc_9","content":"{}"}}}"#,
+        );
+        assert_eq!(p.event_id.as_deref(), Some("e1"));
+        assert_eq!(p.message_chat, Some(("om_1".into(), "oc_9".into())));
+        let reaction = probe(br#"{"header":{"event_id":"e2"},"event":{"message_id":"om_1"}}"#);
+        assert_eq!(reaction.message_chat, None);
+    }
 }
