@@ -61,7 +61,7 @@ pub struct Args {
     /// Group chats the burst is spread over.
     #[arg(long, default_value_t = 20)]
     pub chats: usize,
-    /// Messages of the closed loop (one at a time in one chat; 0 skips it).
+    /// Messages of the closed loop (one at a time over five chats; 0 skips it).
     #[arg(long, default_value_t = 200)]
     pub closed_loop: usize,
     /// Run one bot only.

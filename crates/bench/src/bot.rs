@@ -37,7 +37,7 @@ struct Bot {
 /// What one run puts on the bot.
 #[derive(Debug, Clone, Copy)]
 pub enum Load {
-    /// One message at a time in one chat.
+    /// One message at a time, round-robin over a few chats.
     ClosedLoop(usize),
     /// Messages injected at once, round-robin over the chats.
     Burst { messages: usize, chats: usize },
@@ -53,7 +53,7 @@ impl Load {
 
     fn size(self) -> (usize, usize) {
         match self {
-            Load::ClosedLoop(n) => (n, 1),
+            Load::ClosedLoop(n) => (n, closed::CHATS),
             Load::Burst { messages, chats } => (messages, chats.max(1)),
         }
     }
@@ -148,8 +148,8 @@ async fn run_in(
         Load::ClosedLoop(n) => {
             let plan = ClosedLoop {
                 app: APP_ID,
-                chat: &chats[0],
-                user: &users[0],
+                chats: &chats,
+                users: &users,
                 messages: n,
                 reply_timeout,
             };

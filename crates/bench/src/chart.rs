@@ -75,26 +75,33 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The chart of `rows`; `caption` says what was run where.
-pub fn render(rows: &[RunStats], caption: &str) -> String {
+/// The chart of `rows`; `caption` (a line each) says what was run where.
+pub fn render(rows: &[RunStats], caption: &[&str]) -> String {
     let targets: Vec<Target> = Target::selected(None)
         .into_iter()
         .filter(|t| rows.iter().any(|r| r.bot == t.name()))
         .collect();
     let panel_h = PANEL_TOP + targets.len() as f64 * (BAR_H + BAR_GAP) + PANEL_GAP;
-    let height = 54.0 + PANELS.len() as f64 * panel_h;
+    let head = 38.0 + 16.0 * caption.len() as f64;
+    let height = head + PANELS.len() as f64 * panel_h;
     let mut svg = String::new();
     let _ = write!(
         svg,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="16" y="24" font-size="16" font-weight="600" fill="#111827">openclaw-bench: the gateway against the official Node SDK echo bot</text>
-<text x="16" y="42" font-size="12" fill="#4b5563">{}</text>
-"##,
-        escape(caption)
+"##
     );
+    for (i, line) in caption.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            r##"<text x="16" y="{:.0}" font-size="12" fill="#4b5563">{}</text>"##,
+            42.0 + 16.0 * i as f64,
+            escape(line)
+        );
+    }
     for (i, p) in PANELS.iter().enumerate() {
-        let top = 54.0 + i as f64 * panel_h;
+        let top = head + i as f64 * panel_h;
         let _ = writeln!(
             svg,
             r##"<text x="16" y="{:.0}" font-weight="600" fill="#1f2937">{}</text>"##,
@@ -164,9 +171,9 @@ mod tests {
             run("gateway", "burst", 1),
             run("node", "burst", 1),
         ];
-        let svg = render(&rows, "2 cores & a <test>");
+        let svg = render(&rows, &["2 cores & a <test>", "second line"]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
-        assert!(svg.contains("2 cores &amp; a &lt;test&gt;"));
+        assert!(svg.contains("2 cores &amp; a &lt;test&gt;") && svg.contains("second line"));
         assert!(
             svg.contains(r#"width="250.0" height="20""#),
             "5 of 10 is half of 500"

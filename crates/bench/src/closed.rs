@@ -1,7 +1,10 @@
-//! The closed loop: one message at a time in one chat, the next sent once the reply to the last
-//! has been posted. It measures what one user waiting for the bot sees: the time from the
-//! message's existence to the reply's, both read from lark-sim's own `create_time` stamps (at this
-//! pace they are the wall clock), so polling for the reply adds no error.
+//! The closed loop: one message at a time, the next sent once the reply to the last has been
+//! posted (and a short pause), round-robin over a few chats. It measures what a user waiting for
+//! the bot sees: the time from the message's existence to the reply's, both read from lark-sim's
+//! own `create_time` stamps (at this pace they are the wall clock), so polling for the reply adds
+//! no error. The pace is a user's: each chat gets a message at most every `CHATS x PAUSE` = 200 ms,
+//! under the platform's 5 sends per second per chat, so the figure is the bot's latency and not
+//! the platform's per-chat budget.
 
 use std::time::{Duration, Instant};
 
@@ -12,11 +15,14 @@ use crate::sim::{Person, Sim};
 
 /// How often the transcript is read while waiting for a reply.
 const POLL: Duration = Duration::from_millis(5);
+/// The chats the loop goes round, and the pause after each reply.
+pub const CHATS: usize = 5;
+const PAUSE: Duration = Duration::from_millis(40);
 
 pub struct ClosedLoop<'a> {
     pub app: &'a str,
-    pub chat: &'a str,
-    pub user: &'a Person,
+    pub chats: &'a [String],
+    pub users: &'a [Person],
     pub messages: usize,
     pub reply_timeout: Duration,
 }
@@ -25,12 +31,14 @@ pub async fn run(sim: &Sim, plan: &ClosedLoop<'_>) -> Result<Outcome> {
     let first_ms = wall_ms();
     let mut out = Outcome::default();
     for i in 0..plan.messages {
+        let c = i % plan.chats.len().max(1);
+        let (chat, user) = (&plan.chats[c], &plan.users[c]);
         let id = sim
-            .user_sends(plan.app, plan.chat, plan.user, &format!("closed {i}"))
+            .user_sends(plan.app, chat, user, &format!("closed {i}"))
             .await?;
         let deadline = Instant::now() + plan.reply_timeout;
         let latency = loop {
-            if let Some(ms) = latency_of(sim, plan, &id).await? {
+            if let Some(ms) = latency_of(sim, plan.app, chat, &id).await? {
                 break ms;
             }
             if Instant::now() > deadline {
@@ -43,6 +51,7 @@ pub async fn run(sim: &Sim, plan: &ClosedLoop<'_>) -> Result<Outcome> {
         };
         out.latencies_ms.push(latency);
         out.answered += 1;
+        tokio::time::sleep(PAUSE).await;
     }
     out.wall_ms = wall_ms().saturating_sub(first_ms);
     let calls = sim.calls(plan.app).await?;
@@ -55,8 +64,8 @@ pub async fn run(sim: &Sim, plan: &ClosedLoop<'_>) -> Result<Outcome> {
 }
 
 /// The reply's `create_time` minus the message's, once a bot message answers `id`.
-async fn latency_of(sim: &Sim, plan: &ClosedLoop<'_>, id: &str) -> Result<Option<u64>> {
-    let items = sim.chat_messages(plan.app, plan.chat).await?;
+async fn latency_of(sim: &Sim, app: &str, chat: &str, id: &str) -> Result<Option<u64>> {
+    let items = sim.chat_messages(app, chat).await?;
     let stamp = |m: &serde_json::Value| {
         m["create_time"]
             .as_str()

@@ -1,5 +1,5 @@
 //! `openclaw-bench`: the gateway benchmark. It runs `lark-sim` and the bot under test as real
-//! processes and puts two loads on each bot: a closed loop (one message at a time in one chat,
+//! processes and puts two loads on each bot: a closed loop (one message at a time over five chats,
 //! the next once the reply is posted: what a user waiting sees) and a burst (N messages at once
 //! over C group chats). Three bots: the `openclaw` gateway (echo agent) at the defaults a user
 //! gets (typing indicator on, no `rateLimits`) against lark-sim `--platform-limits`; the same
@@ -99,11 +99,15 @@ async fn run(args: &Args) -> Result<()> {
     report::print_comparison(&rows);
     println!("{}", report::json_line(args, &rows));
     if args.svg != "-" {
-        let caption = format!(
-            "Echo agent; closed loop of {} messages in one chat; burst of {} messages over {} chats. \
-             Defaults: typing on, no rateLimits, lark-sim --platform-limits. Tuned: typing off, limits raised.",
+        let first = format!(
+            "Echo agent; closed loop of {} messages over 5 chats; burst of {} messages over {} chats.",
             args.closed_loop, args.messages, args.chats
         );
+        let caption = [
+            first.as_str(),
+            "Defaults: typing on, no rateLimits, against lark-sim --platform-limits (the platform's send budget: 1000/min).",
+            "Tuned: typing off, client limits raised; tuned and Node against lark-sim without limits.",
+        ];
         let path = paths::workspace_root().join(&args.svg);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
