@@ -39,7 +39,7 @@ const PANELS: [Panel; 5] = [
         decimals: 0,
     },
     Panel {
-        title: "Burst over 20 chats: replies per second (higher is better)",
+        title: "Burst: replies per second (higher is better)",
         load: "burst",
         value: |r| r.replies_per_s,
         unit: "/s",
