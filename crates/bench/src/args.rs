@@ -5,26 +5,49 @@ use clap::{Parser, ValueEnum};
 /// Which bot a run drives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
-    /// `openclaw gateway run` with the echo agent.
+    /// `openclaw gateway run` with the echo agent at the defaults a user gets (typing indicator
+    /// on, no `rateLimits`), against lark-sim `--platform-limits`.
     Gateway,
-    /// `bench/node-echo-bot.cjs` on the official Node SDK.
+    /// The same gateway tuned: typing indicator off and the client's limits raised, against
+    /// lark-sim without limits (as the Node bot runs).
+    Tuned,
+    /// `bench/node-echo-bot.cjs` on the official Node SDK (no client-side limits).
     Node,
 }
 
 impl Target {
-    /// The targets to run, in order: both unless `--only` picks one.
+    /// The targets to run, in order: all three unless `--only` picks one.
     pub fn selected(only: Option<Target>) -> Vec<Target> {
         match only {
             Some(t) => vec![t],
-            None => vec![Target::Gateway, Target::Node],
+            None => vec![Target::Gateway, Target::Tuned, Target::Node],
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Gateway => "gateway",
+            Target::Tuned => "tuned",
             Target::Node => "node",
         }
+    }
+
+    /// How the README and the chart name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::Gateway => "openclaw gateway, defaults",
+            Target::Tuned => "openclaw gateway, tuned",
+            Target::Node => "Node SDK echo bot",
+        }
+    }
+
+    /// Whether its lark-sim enforces the platform's limits.
+    pub fn platform_limits(self) -> bool {
+        self == Target::Gateway
+    }
+
+    pub fn is_gateway(self) -> bool {
+        self != Target::Node
     }
 }
 
@@ -32,12 +55,15 @@ impl Target {
 #[derive(Debug, Parser)]
 #[command(name = "openclaw-bench", version, about)]
 pub struct Args {
-    /// User messages to inject per run.
-    #[arg(long, default_value_t = 2000)]
+    /// Messages of the burst (injected at once, round-robin over --chats).
+    #[arg(long, default_value_t = 3000)]
     pub messages: usize,
-    /// Group chats the messages are spread over (round-robin).
-    #[arg(long, default_value_t = 50)]
+    /// Group chats the burst is spread over.
+    #[arg(long, default_value_t = 20)]
     pub chats: usize,
+    /// Messages of the closed loop (one at a time over five chats; 0 skips it).
+    #[arg(long, default_value_t = 200)]
+    pub closed_loop: usize,
     /// Run one bot only.
     #[arg(long, value_enum)]
     pub only: Option<Target>,
@@ -45,16 +71,14 @@ pub struct Args {
     #[arg(long, default_value_t = 32)]
     pub in_flight: usize,
     /// How long to wait for all replies after the last injection, in seconds.
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = 600)]
     pub reply_timeout: u64,
     /// After every message has a reply, how long to keep watching for doubles, in milliseconds.
     #[arg(long, default_value_t = 2000)]
     pub settle_ms: u64,
-    /// Keep the gateway's client under the platform's documented limits (50 calls/s per app,
-    /// 5 sends/s per chat), as in production. Off by default: the Node bot has no client-side
-    /// limits, and lark-sim enforces none here, so the comparison is of the bots themselves.
-    #[arg(long)]
-    pub platform_limits: bool,
+    /// Where to write the comparison chart (SVG), relative to the workspace root; "-" skips it.
+    #[arg(long, default_value = "docs/bench.svg")]
+    pub svg: String,
     /// Keep each run's temp dir (config, logs) and print where it is.
     #[arg(long)]
     pub keep: bool,

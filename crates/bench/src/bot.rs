@@ -1,6 +1,7 @@
-//! One run: a fresh lark-sim with one app and C group chats, the bot under test started against
-//! it (the `openclaw` gateway with the echo agent, or the Node SDK echo bot), readiness, idle RSS,
-//! the load, and peak RSS. Every child is killed when the run ends, however it ends.
+//! One run: a fresh lark-sim with one app and its group chats, the bot under test started against
+//! it (the `openclaw` gateway with the echo agent at the defaults or tuned, or the Node SDK echo
+//! bot), readiness, idle RSS, the load (a closed loop or a burst), the CPU the bot and lark-sim
+//! spent on it, and peak RSS. Every child is killed when the run ends, however it ends.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -11,6 +12,8 @@ use serde_json::json;
 use tokio::process::{Child, Command};
 
 use crate::args::{Args, Target};
+use crate::closed::{self, ClosedLoop};
+use crate::cpu::Meter;
 use crate::load::{self, Plan};
 use crate::paths::Binaries;
 use crate::report::RunStats;
@@ -31,13 +34,47 @@ struct Bot {
     healthz: Option<String>,
 }
 
-/// Runs the whole load against one target and measures it.
-pub async fn run_target(target: Target, bins: &Binaries, args: &Args) -> Result<RunStats> {
+/// What one run puts on the bot.
+#[derive(Debug, Clone, Copy)]
+pub enum Load {
+    /// One message at a time, round-robin over a few chats.
+    ClosedLoop(usize),
+    /// Messages injected at once, round-robin over the chats.
+    Burst { messages: usize, chats: usize },
+}
+
+impl Load {
+    pub fn name(self) -> &'static str {
+        match self {
+            Load::ClosedLoop(_) => "closed-loop",
+            Load::Burst { .. } => "burst",
+        }
+    }
+
+    fn size(self) -> (usize, usize) {
+        match self {
+            Load::ClosedLoop(n) => (n, closed::CHATS),
+            Load::Burst { messages, chats } => (messages, chats.max(1)),
+        }
+    }
+}
+
+/// Runs one load against one target and measures it.
+pub async fn run_target(
+    target: Target,
+    load: Load,
+    bins: &Binaries,
+    args: &Args,
+) -> Result<RunStats> {
     let tmp = tempfile::Builder::new()
-        .prefix(&format!("openclaw-bench-{}-", target.name()))
+        .prefix(&format!(
+            "openclaw-bench-{}-{}-",
+            target.name(),
+            load.name()
+        ))
         .tempdir()?;
     let dir = tmp.path().to_path_buf();
-    let result = run_in(target, bins, args, &dir).await;
+    let result = run_in(target, load, bins, args, &dir).await;
     if args.keep || result.is_err() {
         let kept = tmp.keep();
         println!("  logs and config kept in {}", kept.display());
@@ -45,10 +82,21 @@ pub async fn run_target(target: Target, bins: &Binaries, args: &Args) -> Result<
     result
 }
 
-async fn run_in(target: Target, bins: &Binaries, args: &Args, dir: &Path) -> Result<RunStats> {
-    let sim = Sim::start(&bins.lark_sim, &dir.join("lark-sim.log")).await?;
+async fn run_in(
+    target: Target,
+    load: Load,
+    bins: &Binaries,
+    args: &Args,
+    dir: &Path,
+) -> Result<RunStats> {
+    let flags: &[&str] = if target.platform_limits() {
+        &["--platform-limits"]
+    } else {
+        &[]
+    };
+    let sim = Sim::start_with(&bins.lark_sim, &dir.join("lark-sim.log"), flags).await?;
     sim.create_app(APP_ID, APP_SECRET).await?;
-    let chat_count = args.chats.max(1);
+    let (messages, chat_count) = load.size();
     let mut chats = Vec::with_capacity(chat_count);
     let mut users = Vec::with_capacity(chat_count);
     for c in 0..chat_count {
@@ -67,10 +115,19 @@ async fn run_in(target: Target, bins: &Binaries, args: &Args, dir: &Path) -> Res
         name: "Bench Warmup".into(),
     };
     let warm_chat = sim.create_chat(APP_ID, "bench warmup", &warm_user).await?;
-    println!("  lark-sim at {} with {chat_count} group chats", sim.base);
+    println!(
+        "  lark-sim at {} with {chat_count} group chats{}",
+        sim.base,
+        if target.platform_limits() {
+            ", --platform-limits"
+        } else {
+            ""
+        }
+    );
 
     let mut bot = match target {
-        Target::Gateway => start_gateway(bins, &sim, dir, args.platform_limits)?,
+        Target::Gateway => start_gateway(bins, &sim, dir, false)?,
+        Target::Tuned => start_gateway(bins, &sim, dir, true)?,
         Target::Node => start_node(bins, &sim, dir)?,
     };
     let ready_after = wait_ready(&sim, &mut bot).await?;
@@ -85,16 +142,33 @@ async fn run_in(target: Target, bins: &Binaries, args: &Args, dir: &Path) -> Res
     let idle_rss = rss::rss(bot.pid).unwrap_or(0);
 
     let sampler = rss::Sampler::start(bot.pid);
-    let plan = Plan {
-        app: APP_ID,
-        chats: &chats,
-        users: &users,
-        messages: args.messages,
-        in_flight: args.in_flight,
-        reply_timeout: Duration::from_secs(args.reply_timeout),
-        settle: Duration::from_millis(args.settle_ms),
+    let (bot_cpu, sim_cpu) = (Meter::start(bot.pid), Meter::start(sim.pid));
+    let reply_timeout = Duration::from_secs(args.reply_timeout);
+    let outcome = match load {
+        Load::ClosedLoop(n) => {
+            let plan = ClosedLoop {
+                app: APP_ID,
+                chats: &chats,
+                users: &users,
+                messages: n,
+                reply_timeout,
+            };
+            closed::run(&sim, &plan).await
+        }
+        Load::Burst { .. } => {
+            let plan = Plan {
+                app: APP_ID,
+                chats: &chats,
+                users: &users,
+                messages,
+                in_flight: args.in_flight,
+                reply_timeout,
+                settle: Duration::from_millis(args.settle_ms),
+            };
+            load::run(&sim, &plan).await
+        }
     };
-    let outcome = load::run(&sim, &plan).await;
+    let (bot_cpu_ms, sim_cpu_ms) = (bot_cpu.elapsed_ms(), sim_cpu.elapsed_ms());
     let sampled = sampler.finish().await;
     let peak_rss = sampled.max(rss::hwm(bot.pid).unwrap_or(0));
     if let Ok(Some(status)) = bot.child.try_wait() {
@@ -108,12 +182,15 @@ async fn run_in(target: Target, bins: &Binaries, args: &Args, dir: &Path) -> Res
     let _ = bot.child.kill().await;
     let mut stats = RunStats::new(
         target.name(),
-        args.messages,
+        messages,
         chat_count,
         outcome,
         idle_rss,
         peak_rss,
     );
+    stats.load = load.name().to_owned();
+    stats.label = target.label().to_owned();
+    stats.set_cpu(bot_cpu_ms, sim_cpu_ms);
     stats.ready_ms = ready_after.as_millis() as u64;
     stats.first_reply_ms = first_reply.as_millis() as u64;
     Ok(stats)
@@ -138,20 +215,22 @@ async fn warm_up(sim: &Sim, chat: &str, user: &Person) -> Result<Duration> {
 }
 
 /// `openclaw gateway run --config <dir>/openclaw.json`, state and logs in the run's temp dir.
-fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path, platform_limits: bool) -> Result<Bot> {
+/// At the defaults the config is what a user writes for open groups (typing indicator on, no
+/// `rateLimits`); tuned, the typing indicator is off and the client's limits are raised.
+fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path, tuned: bool) -> Result<Bot> {
     let port = free_port()?;
     let mut config = json!({
         "channels": { "lark": {
             "appId": APP_ID, "appSecret": APP_SECRET, "domain": sim.base,
-            "dmPolicy": "open", "groupPolicy": "open",
-            "requireMention": false, "typingIndicator": false,
+            "dmPolicy": "open", "groupPolicy": "open", "requireMention": false,
         } },
         "agent": { "provider": "echo" },
         "gateway": { "port": port },
     });
-    if !platform_limits {
-        config["channels"]["lark"]["rateLimits"] =
-            json!({ "appPerSecond": 1_000_000, "chatPerSecond": 1_000_000 });
+    if tuned {
+        let lark = &mut config["channels"]["lark"];
+        lark["typingIndicator"] = json!(false);
+        lark["rateLimits"] = json!({ "appPerSecond": 1_000_000, "chatPerSecond": 1_000_000 });
     }
     let path = dir.join("openclaw.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&config)?)?;

@@ -51,6 +51,8 @@ pub struct Outcome {
     pub unacked: usize,
     /// The bot's API calls that did not succeed (HTTP status ≠ 200 or code ≠ 0).
     pub failed_calls: usize,
+    /// Of those, the calls lark-sim refused for rate (99991400 or HTTP 429).
+    pub rate_refused: usize,
     /// How far lark-sim's `create_time` stamps ran ahead of the wall clock, at most (ms).
     pub clock_ahead_ms: u64,
 }
@@ -141,6 +143,7 @@ pub async fn run(sim: &Sim, plan: &Plan<'_>) -> Result<Outcome> {
         .iter()
         .filter(|c| c["status"] != 200 || c["code"].as_i64().is_some_and(|code| code != 0))
         .count();
+    out.rate_refused = rate_refused(&calls);
     let mut last_reply = first_ms;
     for (s, v) in sent.iter().zip(&seen) {
         match v.replies.len() {
@@ -261,6 +264,14 @@ async fn scan_chat(
         }
     }
     Ok(stray)
+}
+
+/// The calls lark-sim refused for rate: 99991400, or HTTP 429.
+pub fn rate_refused(calls: &[Value]) -> usize {
+    calls
+        .iter()
+        .filter(|c| c["status"] == 429 || c["code"] == 99991400)
+        .count()
 }
 
 /// The first successful reply call per message id (`POST .../messages/{id}/reply`), wall ms.

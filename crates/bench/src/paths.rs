@@ -61,7 +61,7 @@ impl Binaries {
                 bins.lark_sim.display()
             ));
         }
-        if targets.contains(&Target::Gateway) && !bins.openclaw.is_file() {
+        if targets.iter().any(|t| t.is_gateway()) && !bins.openclaw.is_file() {
             missing.push(format!(
                 "{} (build it: {BUILD_HINT})",
                 bins.openclaw.display()

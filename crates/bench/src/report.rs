@@ -1,5 +1,5 @@
-//! The figures of a run, printed as a block per run, a comparison table with the gateway ÷ node
-//! ratios, and one JSON line for scripts.
+//! The figures of a run, printed as a block per run, a comparison table (also as markdown, for
+//! the README) with the gateway ÷ node ratios, and one JSON line for scripts.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -12,6 +12,10 @@ use crate::rss::mb;
 #[derive(Debug, Clone, Serialize)]
 pub struct RunStats {
     pub bot: String,
+    /// How the README names the bot and its settings.
+    pub label: String,
+    /// `closed-loop` or `burst`.
+    pub load: String,
     pub messages: usize,
     pub chats: usize,
     /// Start to ready (long connection open, healthz answering).
@@ -34,6 +38,13 @@ pub struct RunStats {
     pub redelivered_events: usize,
     pub unacked_events: usize,
     pub failed_calls: usize,
+    /// Calls lark-sim refused for rate (99991400 / 429).
+    pub rate_refused: usize,
+    /// User + system CPU of the bot process during the load, in ms, and per answered message.
+    pub bot_cpu_ms: f64,
+    pub cpu_ms_per_reply: f64,
+    /// The same for lark-sim (which also serves the benchmark's own control calls).
+    pub sim_cpu_ms_per_reply: f64,
     pub sim_clock_ahead_ms: u64,
     pub idle_rss_mb: f64,
     pub peak_rss_mb: f64,
@@ -58,6 +69,8 @@ impl RunStats {
         let secs = o.wall_ms.max(1) as f64 / 1000.0;
         RunStats {
             bot: bot.to_owned(),
+            label: bot.to_owned(),
+            load: String::new(),
             messages,
             chats,
             ready_ms: 0,
@@ -76,10 +89,30 @@ impl RunStats {
             redelivered_events: o.redelivered,
             unacked_events: o.unacked,
             failed_calls: o.failed_calls,
+            rate_refused: o.rate_refused,
+            bot_cpu_ms: 0.0,
+            cpu_ms_per_reply: 0.0,
+            sim_cpu_ms_per_reply: 0.0,
             sim_clock_ahead_ms: o.clock_ahead_ms,
             idle_rss_mb: round1(mb(idle_rss)),
             peak_rss_mb: round1(mb(peak_rss)),
         }
+    }
+}
+
+impl RunStats {
+    /// Records the CPU the bot and lark-sim spent on the load.
+    pub fn set_cpu(&mut self, bot_ms: f64, sim_ms: f64) {
+        let per = |ms: f64| {
+            if self.answered == 0 {
+                0.0
+            } else {
+                (ms / self.answered as f64 * 1000.0).round() / 1000.0
+            }
+        };
+        self.bot_cpu_ms = round1(bot_ms);
+        self.cpu_ms_per_reply = per(bot_ms);
+        self.sim_cpu_ms_per_reply = per(sim_ms);
     }
 }
 
@@ -119,6 +152,10 @@ pub fn print_run(s: &RunStats) {
         "  RSS MB           idle {:.1}  peak {:.1}",
         s.idle_rss_mb, s.peak_rss_mb
     );
+    println!(
+        "  CPU per reply    bot {:.3} ms  lark-sim {:.3} ms  (bot total {:.0} ms)  refused for rate {}",
+        s.cpu_ms_per_reply, s.sim_cpu_ms_per_reply, s.bot_cpu_ms, s.rate_refused
+    );
     if s.sim_clock_ahead_ms > 5 {
         println!(
             "  (lark-sim stamps messages at least 1 ms apart per app, so its create_time ran up to \
@@ -128,71 +165,64 @@ pub fn print_run(s: &RunStats) {
     }
 }
 
-/// The gateway ÷ node ratios, when both ran.
-fn ratios(rows: &[RunStats]) -> Option<Value> {
-    let g = rows.iter().find(|r| r.bot == "gateway")?;
-    let n = rows.iter().find(|r| r.bot == "node")?;
+/// One run of `bot` under `load`.
+pub fn find<'a>(rows: &'a [RunStats], bot: &str, load: &str) -> Option<&'a RunStats> {
+    rows.iter().find(|r| r.bot == bot && r.load == load)
+}
+
+/// The gateway ÷ node ratios of the figures the README quotes, for the gateway at the defaults.
+fn ratios(rows: &[RunStats]) -> Value {
     let div = |a: f64, b: f64| if b > 0.0 { Some(round2(a / b)) } else { None };
-    Some(json!({
-        "replies_per_s": div(g.replies_per_s, n.replies_per_s),
-        "p50": div(g.p50_ms as f64, n.p50_ms as f64),
-        "p99": div(g.p99_ms as f64, n.p99_ms as f64),
-        "idle_rss": div(g.idle_rss_mb, n.idle_rss_mb),
-        "peak_rss": div(g.peak_rss_mb, n.peak_rss_mb),
-    }))
+    let pair = |load: &str| Some((find(rows, "gateway", load)?, find(rows, "node", load)?));
+    json!({
+        "closed_loop_p50": pair("closed-loop").and_then(|(g, n)| div(g.p50_ms as f64, n.p50_ms as f64)),
+        "burst_replies_per_s": pair("burst").and_then(|(g, n)| div(g.replies_per_s, n.replies_per_s)),
+        "burst_cpu_per_reply": pair("burst").and_then(|(g, n)| div(g.cpu_ms_per_reply, n.cpu_ms_per_reply)),
+        "burst_peak_rss": pair("burst").and_then(|(g, n)| div(g.peak_rss_mb, n.peak_rss_mb)),
+    })
 }
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The final table: one row per bot, then the ratios.
+/// The final table: one markdown row per run (it pastes into the README), then the ratios.
 pub fn print_comparison(rows: &[RunStats]) {
     println!("\n== comparison ==");
     println!(
-        "{:<8} {:>6} {:>5} {:>8} {:>10} {:>7} {:>7} {:>5} {:>7} {:>8} {:>8}",
-        "bot",
-        "msgs",
-        "chats",
-        "wall s",
-        "replies/s",
-        "p50 ms",
-        "p99 ms",
-        "lost",
-        "doubled",
-        "idle MB",
-        "peak MB"
+        "| bot | load | messages | replies/s | p50 ms | p99 ms | lost | doubled | refused for rate | CPU/reply | lark-sim CPU/reply | idle RSS | peak RSS |"
     );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         println!(
-            "{:<8} {:>6} {:>5} {:>8.2} {:>10.1} {:>7} {:>7} {:>5} {:>7} {:>8.1} {:>8.1}",
-            r.bot,
+            "| {} | {} | {} | {:.1} | {} | {} | {} | {} | {} | {:.3} ms | {:.3} ms | {:.1} MB | {:.1} MB |",
+            r.label,
+            r.load,
             r.messages,
-            r.chats,
-            r.wall_ms as f64 / 1000.0,
             r.replies_per_s,
             r.p50_ms,
             r.p99_ms,
             r.lost,
             r.doubled,
+            r.rate_refused,
+            r.cpu_ms_per_reply,
+            r.sim_cpu_ms_per_reply,
             r.idle_rss_mb,
             r.peak_rss_mb
         );
     }
-    if let Some(x) = ratios(rows) {
-        let f = |k: &str| {
-            x[k].as_f64()
-                .map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}x"))
-        };
-        println!(
-            "gateway / node: replies/s {}  p50 {}  p99 {}  idle RSS {}  peak RSS {}",
-            f("replies_per_s"),
-            f("p50"),
-            f("p99"),
-            f("idle_rss"),
-            f("peak_rss")
-        );
-    }
+    let x = ratios(rows);
+    let f = |k: &str| {
+        x[k].as_f64()
+            .map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}x"))
+    };
+    println!(
+        "gateway (defaults) / node: closed-loop p50 {}  burst replies/s {}  CPU per reply {}  peak RSS {}",
+        f("closed_loop_p50"),
+        f("burst_replies_per_s"),
+        f("burst_cpu_per_reply"),
+        f("burst_peak_rss")
+    );
 }
 
 /// Every figure as one JSON line.

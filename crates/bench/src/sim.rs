@@ -15,18 +15,14 @@ const READY_PREFIX: &str = "lark-sim listening on ";
 /// A running lark-sim; killed when dropped.
 pub struct Sim {
     _child: Child,
+    pub pid: u32,
     pub base: String,
     http: reqwest::Client,
 }
 
 impl Sim {
-    /// Starts `lark-sim --addr 127.0.0.1:0` (rate limits off) and waits for its address line.
-    /// Its stderr goes to `log`.
-    pub async fn start(bin: &Path, log: &Path) -> Result<Sim> {
-        Sim::start_with(bin, log, &[]).await
-    }
-
-    /// Like [`Sim::start`], with more command-line flags (the soak's timings).
+    /// Starts `lark-sim --addr 127.0.0.1:0` with more flags (`--platform-limits`, the soak's
+    /// timings) and waits for its address line. Its stderr goes to `log`.
     pub async fn start_with(bin: &Path, log: &Path, extra: &[&str]) -> Result<Sim> {
         let stderr = std::fs::File::create(log)?;
         let mut child = Command::new(bin)
@@ -38,6 +34,7 @@ impl Sim {
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {}", bin.display()))?;
+        let pid = child.id().context("lark-sim exited at once")?;
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
         let first = tokio::time::timeout(Duration::from_secs(15), lines.next_line())
@@ -54,6 +51,7 @@ impl Sim {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Ok(Sim {
             _child: child,
+            pid,
             base,
             http: http_client()?,
         })

@@ -22,6 +22,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod im;
+pub mod limits;
 pub mod state;
 pub mod tls;
 pub mod unrouted;
@@ -197,6 +198,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .merge(im::routes())
         .merge(contact::routes())
         .merge(workspace::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::enforce,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             calls::inject_faults,

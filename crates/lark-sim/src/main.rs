@@ -39,6 +39,10 @@ struct Args {
     /// Enforce 5 sends per second per chat (99991400, HTTP 429).
     #[arg(long)]
     rate_limit: bool,
+    /// Enforce the platform's budgets per API (per second and per minute), per chat, per card
+    /// message, per CardKit card and per document (99991400 with x-ogw-ratelimit-reset).
+    #[arg(long)]
+    platform_limits: bool,
     /// Connections allowed per app.
     #[arg(long, default_value_t = 50)]
     max_connections: usize,
@@ -111,6 +115,7 @@ async fn main() {
         reconnect_count: args.reconnect_count,
         max_connections: args.max_connections,
         rate_limit: args.rate_limit,
+        platform_limits: args.platform_limits,
     };
     let tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(Tls::Pem { cert, key }),

@@ -78,6 +78,8 @@ pub struct SimConfig {
     pub max_connections: usize,
     /// Enforce 5 sends per second per chat (99991400 / HTTP 429) when true.
     pub rate_limit: bool,
+    /// Enforce the platform's budgets per API and per resource as well (`crate::limits`).
+    pub platform_limits: bool,
 }
 
 impl Default for SimConfig {
@@ -92,6 +94,7 @@ impl Default for SimConfig {
             reconnect_count: -1,
             max_connections: 50,
             rate_limit: false,
+            platform_limits: false,
         }
     }
 }
@@ -153,6 +156,8 @@ pub struct SimState {
     pub(crate) next_conn_id: AtomicU64,
     /// Used for webhook pushes.
     pub(crate) http: reqwest::Client,
+    /// The budgets counted under `platform_limits`.
+    pub(crate) limits: crate::limits::Counters,
 }
 
 impl SimState {
@@ -165,6 +170,7 @@ impl SimState {
             calls: Mutex::new(Default::default()),
             faults: Mutex::new(Vec::new()),
             next_conn_id: AtomicU64::new(1),
+            limits: Default::default(),
             http: reqwest::Client::builder()
                 .no_proxy()
                 .build()

@@ -1,5 +1,5 @@
 //! The HTTP layer: base URL, the `{code, msg, data}` envelope, typed errors with the log id,
-//! token refresh-and-retry, bounded retries with backoff and jitter, and client-side rate limits.
+//! token refresh-and-retry, bounded retries with backoff and jitter, and the budgets of `ratelimit`.
 //!
 //! Every API file builds a `Req` and hands it to `Client::call`; nothing else talks HTTP.
 
@@ -200,7 +200,7 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     tokens: TokenCache,
     pub(crate) retry: RetryPolicy,
-    limiters: Limiters,
+    pub(crate) limiters: Limiters,
     stats: Stats,
     /// The long connection's TLS config when extra roots are trusted.
     pub(crate) ws_tls: Option<Arc<rustls::ClientConfig>>,
@@ -462,8 +462,12 @@ impl Client {
         let started = Instant::now();
         let mut delays = inner.retry.delays();
         let mut refreshed = false;
+        let key = inner
+            .limiters
+            .key(&req.method, &req.path, req.chat.as_deref());
         loop {
-            inner.limiters.acquire(req.chat.as_deref()).await;
+            // Held until the answer is read: the slot counts from then (see ratelimit::window).
+            let _permit = inner.limiters.acquire(key.as_ref()).await;
             inner.stats.calls.fetch_add(1, Ordering::Relaxed);
             let token = if req.auth {
                 Some(inner.tokens.get(inner).await?)
@@ -514,11 +518,17 @@ impl Client {
                 inner.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
                 let backoff = delays.next();
                 let wait = rate_limit_wait(&headers).or(backoff);
+                if let (Some(k), Some(w)) = (&key, wait) {
+                    // The whole family waits what the platform said; the others carry on.
+                    inner.limiters.pause(k, w);
+                }
                 match wait.filter(|w| backoff.is_some() && self.time_left_after(started, *w)) {
                     Some(w) => {
                         inner.stats.retries.fetch_add(1, Ordering::Relaxed);
-                        let jitter = Duration::from_millis(rand::random::<u64>() % 100);
-                        tokio::time::sleep(w + jitter).await;
+                        if key.is_none() {
+                            let jitter = Duration::from_millis(rand::random::<u64>() % 100);
+                            tokio::time::sleep(w + jitter).await;
+                        }
                         continue;
                     }
                     None => {

@@ -160,7 +160,8 @@ pub(crate) fn post_as_bot(
         return Ok(rest_message(m, app));
     }
     check_content(app, &store, msg_type, content)?;
-    if state.config().rate_limit && !store.admit_send(&place.chat_id) {
+    let cfg = state.config();
+    if (cfg.rate_limit || cfg.platform_limits) && !store.admit_send(&place.chat_id) {
         return Err(ApiError::rate_limited());
     }
     claim_card_ref(app, msg_type, content)?;

@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::config::WsConfig;
 use super::endpoint::{ConnectError, Endpoint, bootstrap, classify_handshake};
-use super::event::{Seen, Verdict, WsEvent, event_id_of};
+use super::event::{Seen, Verdict, WsEvent, probe};
 use super::frame::{AckPayload, Frame, header};
 use super::reassembly::{Fragment, Reassembler};
 use super::status::{ConnState, Status};
@@ -419,7 +419,11 @@ impl Runner {
                 return None;
             }
         };
-        let event_id = event_id_of(&payload);
+        let probed = probe(&payload);
+        if let Some((message, chat)) = &probed.message_chat {
+            self.client.inner.limiters.chats.learn(message, chat);
+        }
+        let event_id = probed.event_id;
         if let Some(id) = &event_id {
             let verdict = self.seen.lock().expect("seen lock").check(id);
             match verdict {

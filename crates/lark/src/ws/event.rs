@@ -155,21 +155,56 @@ impl Seen {
 }
 
 /// The event id of a plaintext envelope, read without parsing the whole event.
+#[cfg(test)]
 pub(crate) fn event_id_of(payload: &[u8]) -> Option<String> {
+    probe(payload).event_id
+}
+
+/// What the client reads of an event before handing it on.
+pub(crate) struct Probed {
+    pub(crate) event_id: Option<String>,
+    /// A message event's message id and chat id (the per-chat send budget counts replies on it).
+    pub(crate) message_chat: Option<(String, String)>,
+}
+
+/// Reads the event id (and a message's chat) of a plaintext envelope without parsing the rest.
+pub(crate) fn probe(payload: &[u8]) -> Probed {
     #[derive(serde::Deserialize)]
     struct Header {
         event_id: Option<String>,
     }
     #[derive(serde::Deserialize)]
+    struct Message {
+        message_id: Option<String>,
+        chat_id: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Event {
+        message: Option<Message>,
+    }
+    #[derive(serde::Deserialize)]
     struct Probe {
         header: Option<Header>,
         uuid: Option<String>,
+        event: Option<Event>,
     }
-    let p: Probe = serde_json::from_slice(payload).ok()?;
-    p.header
-        .and_then(|h| h.event_id)
-        .or(p.uuid)
-        .filter(|s| !s.is_empty())
+    let Ok(p) = serde_json::from_slice::<Probe>(payload) else {
+        return Probed {
+            event_id: None,
+            message_chat: None,
+        };
+    };
+    Probed {
+        event_id: p
+            .header
+            .and_then(|h| h.event_id)
+            .or(p.uuid)
+            .filter(|s| !s.is_empty()),
+        message_chat: p
+            .event
+            .and_then(|e| e.message)
+            .and_then(|m| Some((m.message_id?, m.chat_id?))),
+    }
 }
 
 #[cfg(test)]
@@ -210,5 +245,17 @@ mod tests {
             Some("u1")
         );
         assert_eq!(event_id_of(b"garbage"), None);
+    }
+
+    #[test]
+    fn a_message_event_tells_its_chat() {
+        let p = probe(
+            br#"{"schema":"2.0","header":{"event_id":"e1","event_type":"im.message.receive_v1"},
+                 "event":{"message":{"message_id":"om_1","chat_id":"oc_9","content":"{}"}}}"#,
+        );
+        assert_eq!(p.event_id.as_deref(), Some("e1"));
+        assert_eq!(p.message_chat, Some(("om_1".into(), "oc_9".into())));
+        let reaction = probe(br#"{"header":{"event_id":"e2"},"event":{"message_id":"om_1"}}"#);
+        assert_eq!(reaction.message_chat, None);
     }
 }
