@@ -1,12 +1,12 @@
 //! The action groups and their on/off switches: each action belongs to one group (`im`, `doc`,
-//! `comment`, `wiki`, `sheet`, `bitable`, `drive`, `perm`), and a group switched off refuses its
+//! `comment`, `wiki`, `sheet`, `bitable`, `drive`, `perm`, `calendar`, `task`), and a group switched off refuses its
 //! actions at every door, saying which switch turns it back on (`tools.<group>` in the config).
 
 use std::collections::BTreeSet;
 
 /// Every group, in the order of the document.
-pub const GROUPS: [&str; 8] = [
-    "im", "doc", "comment", "wiki", "sheet", "bitable", "drive", "perm",
+pub const GROUPS: [&str; 10] = [
+    "im", "doc", "comment", "wiki", "sheet", "bitable", "drive", "perm", "calendar", "task",
 ];
 
 /// The group of an action (by its name).
@@ -21,8 +21,12 @@ pub fn group_of(action: &str) -> &'static str {
         a if a.contains("Wiki") => "wiki",
         a if a.contains("Spreadsheet") => "sheet",
         a if a.contains("Bitable") => "bitable",
-        "searchDrive" | "uploadFile" => "drive",
+        "searchDrive" | "uploadFile" | "listDriveFiles" | "getFileMeta" | "createFolder"
+        | "moveFile" | "copyFile" | "deleteFile" | "downloadFile" => "drive",
         "manageDocPermission" => "perm",
+        "getFreeBusy" => "calendar",
+        a if a.contains("CalendarEvent") => "calendar",
+        a if a.contains("Task") => "task",
         _ => "im",
     }
 }
@@ -72,6 +76,8 @@ mod tests {
         assert_eq!(group_of("getWikiNode"), "wiki");
         assert_eq!(group_of("createBitableRecord"), "bitable");
         assert_eq!(group_of("listPins"), "im");
+        assert_eq!(group_of("getFreeBusy"), "calendar");
+        assert_eq!(group_of("addTaskComment"), "task");
         let mut g = ToolGroups::default();
         assert!(g.allows("editDocument"));
         g.set("doc", false).unwrap();

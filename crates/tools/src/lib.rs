@@ -23,6 +23,7 @@ pub mod mcp;
 pub mod progress;
 pub mod registry;
 mod settings;
+mod times;
 mod tools;
 
 pub use agent::{MessageTool, message_schema};

@@ -156,6 +156,20 @@ async fn wiki(State(s): State<Arc<SimState>>, Path(app_id): Path<String>) -> Res
     }
 }
 
+async fn calendar(State(s): State<Arc<SimState>>, Path(app_id): Path<String>) -> Response {
+    match app_of(&s, &app_id) {
+        Ok(app) => Json(json!({ "events": ws(&app).calendar_view() })).into_response(),
+        Err(r) => *r,
+    }
+}
+
+async fn tasks(State(s): State<Arc<SimState>>, Path(app_id): Path<String>) -> Response {
+    match app_of(&s, &app_id) {
+        Ok(app) => Json(json!({ "tasks": ws(&app).task_view() })).into_response(),
+        Err(r) => *r,
+    }
+}
+
 pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/_sim/apps/{app_id}/docs", get(docs))
@@ -174,6 +188,8 @@ pub(super) fn routes() -> Router<Arc<SimState>> {
             get(file_comments),
         )
         .route("/_sim/apps/{app_id}/wiki", get(wiki))
+        .route("/_sim/apps/{app_id}/calendar", get(calendar))
+        .route("/_sim/apps/{app_id}/tasks", get(tasks))
         .route(
             "/_sim/apps/{app_id}/wiki/spaces",
             axum::routing::post(seed_space),

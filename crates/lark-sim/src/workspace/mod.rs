@@ -8,18 +8,21 @@
 //! `control` and the `pub` methods in `view` expose the same state to tests.
 
 mod bitable;
+mod calendar;
 mod cardkit;
 mod comments;
 mod control;
 mod docx;
 mod docx_blocks;
 mod drive;
+mod explorer;
 mod filter;
 mod permissions;
 mod records;
 mod search;
 mod sheets;
 mod sheets_range;
+mod tasks;
 mod util;
 mod view;
 mod wiki;
@@ -37,6 +40,7 @@ pub use cardkit::{Card, StreamedContent};
 pub use comments::{CommentPosted, Thread, UserComment};
 pub use docx::{Block, Document};
 pub use drive::{DriveFile, Media};
+pub use explorer::{Entry as DriveEntry, Folder};
 pub use permissions::Member;
 pub use records::Record;
 pub use sheets::{Sheet, Spreadsheet};
@@ -62,6 +66,11 @@ pub struct Workspace {
     pub wiki: Wiki,
     /// Comment threads per document token.
     pub(crate) comments: BTreeMap<String, Vec<Thread>>,
+    /// Drive folders.
+    pub(crate) folders: BTreeMap<String, Folder>,
+    /// The bot's calendar events.
+    pub(crate) calendars: calendar::Calendars,
+    pub(crate) tasks: tasks::Tasks,
 }
 
 /// The kind of a cloud object, as permission and search APIs name it.
@@ -186,6 +195,9 @@ pub fn routes() -> Router<Arc<SimState>> {
         .merge(records::routes())
         .merge(wiki::routes())
         .merge(comments::routes())
+        .merge(explorer::routes())
+        .merge(calendar::routes())
+        .merge(tasks::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod bitable;
 pub mod bot;
+pub mod calendar;
 pub mod cardkit;
 pub mod chats;
 pub mod comments;
@@ -11,6 +12,7 @@ pub mod docx;
 mod download;
 pub mod drive;
 pub mod files;
+pub mod folders;
 pub mod images;
 mod message_types;
 pub mod messages;
@@ -22,6 +24,7 @@ pub mod resources;
 pub mod search;
 pub mod sheets;
 pub mod source;
+pub mod tasks;
 pub mod wiki;
 
 pub use page::Page;

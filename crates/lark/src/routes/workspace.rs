@@ -1,4 +1,5 @@
-//! The paths of the wiki (`wiki/v2`) and of document comments (`drive/v1/files/.../comments`),
+//! The paths of the wiki (`wiki/v2`), document comments (`drive/v1/files/.../comments`) and drive
+//! folders (`drive/v1/files`, `metas`), calendars (`calendar/v4`) and tasks (`task/v2`),
 //! kept apart from [`super::Route`]'s older families so each family reads on its own.
 
 use reqwest::Method;
@@ -44,6 +45,49 @@ pub enum WorkspaceRoute {
         file_token: String,
         comment_id: String,
     },
+    /// `GET /drive/v1/files?folder_token=`
+    DriveFileList,
+    DriveFolderCreate,
+    DriveFileMove {
+        file_token: String,
+    },
+    DriveFileCopy {
+        file_token: String,
+    },
+    DriveFileDelete {
+        file_token: String,
+    },
+    DriveMetaBatch,
+    CalendarPrimary,
+    CalendarEventList {
+        calendar_id: String,
+    },
+    CalendarEventCreate {
+        calendar_id: String,
+    },
+    CalendarEventPatch {
+        calendar_id: String,
+        event_id: String,
+    },
+    CalendarEventDelete {
+        calendar_id: String,
+        event_id: String,
+    },
+    CalendarAttendeeList {
+        calendar_id: String,
+        event_id: String,
+    },
+    CalendarAttendeeCreate {
+        calendar_id: String,
+        event_id: String,
+    },
+    FreebusyBatch,
+    TaskCreate,
+    TaskList,
+    TaskPatch {
+        task_guid: String,
+    },
+    TaskCommentCreate,
 }
 
 impl WorkspaceRoute {
@@ -55,18 +99,35 @@ impl WorkspaceRoute {
             | WikiNodeList { .. }
             | CommentList { .. }
             | CommentGet { .. }
-            | CommentReplyList { .. } => Method::GET,
+            | CommentReplyList { .. }
+            | DriveFileList
+            | CalendarEventList { .. }
+            | CalendarAttendeeList { .. }
+            | TaskList => Method::GET,
             WikiNodeCreate { .. }
             | WikiNodeMove { .. }
             | CommentCreate { .. }
-            | CommentReplyCreate { .. } => Method::POST,
-            CommentPatch { .. } => Method::PATCH,
+            | CommentReplyCreate { .. }
+            | DriveFolderCreate
+            | DriveFileMove { .. }
+            | DriveFileCopy { .. }
+            | DriveMetaBatch
+            | CalendarPrimary
+            | CalendarEventCreate { .. }
+            | CalendarAttendeeCreate { .. }
+            | FreebusyBatch
+            | TaskCreate
+            | TaskCommentCreate => Method::POST,
+            CommentPatch { .. } | CalendarEventPatch { .. } | TaskPatch { .. } => Method::PATCH,
+            DriveFileDelete { .. } | CalendarEventDelete { .. } => Method::DELETE,
         }
     }
 
     pub fn path(&self) -> String {
         use WorkspaceRoute::*;
-        let comments = |f: &str| format!("/open-apis/drive/v1/files/{}/comments", seg(f));
+        let file = |f: &str| format!("/open-apis/drive/v1/files/{}", seg(f));
+        let events = |c: &str| format!("/open-apis/calendar/v4/calendars/{}/events", seg(c));
+        let comments = |f: &str| format!("{}/comments", file(f));
         match self {
             WikiSpaceList => "/open-apis/wiki/v2/spaces".into(),
             WikiGetNode => "/open-apis/wiki/v2/spaces/get_node".into(),
@@ -98,6 +159,36 @@ impl WorkspaceRoute {
                 file_token,
                 comment_id,
             } => format!("{}/{}/replies", comments(file_token), seg(comment_id)),
+            DriveFileList => "/open-apis/drive/v1/files".into(),
+            DriveFolderCreate => "/open-apis/drive/v1/files/create_folder".into(),
+            DriveFileMove { file_token } => format!("{}/move", file(file_token)),
+            DriveFileCopy { file_token } => format!("{}/copy", file(file_token)),
+            DriveFileDelete { file_token } => file(file_token),
+            DriveMetaBatch => "/open-apis/drive/v1/metas/batch_query".into(),
+            CalendarPrimary => "/open-apis/calendar/v4/calendars/primary".into(),
+            CalendarEventList { calendar_id } | CalendarEventCreate { calendar_id } => {
+                events(calendar_id)
+            }
+            CalendarEventPatch {
+                calendar_id,
+                event_id,
+            }
+            | CalendarEventDelete {
+                calendar_id,
+                event_id,
+            } => format!("{}/{}", events(calendar_id), seg(event_id)),
+            CalendarAttendeeList {
+                calendar_id,
+                event_id,
+            }
+            | CalendarAttendeeCreate {
+                calendar_id,
+                event_id,
+            } => format!("{}/{}/attendees", events(calendar_id), seg(event_id)),
+            FreebusyBatch => "/open-apis/calendar/v4/freebusy/batch".into(),
+            TaskCreate | TaskList => "/open-apis/task/v2/tasks".into(),
+            TaskPatch { task_guid } => format!("/open-apis/task/v2/tasks/{}", seg(task_guid)),
+            TaskCommentCreate => "/open-apis/task/v2/comments".into(),
         }
     }
 }
@@ -176,6 +267,32 @@ mod tests {
                 },
                 "POST",
                 "/open-apis/drive/v1/files/FILE/comments/CMT/replies",
+            ),
+            (DriveFileList, "GET", "/open-apis/drive/v1/files"),
+            (
+                DriveFolderCreate,
+                "POST",
+                "/open-apis/drive/v1/files/create_folder",
+            ),
+            (
+                DriveFileMove { file_token: f() },
+                "POST",
+                "/open-apis/drive/v1/files/FILE/move",
+            ),
+            (
+                DriveFileCopy { file_token: f() },
+                "POST",
+                "/open-apis/drive/v1/files/FILE/copy",
+            ),
+            (
+                DriveFileDelete { file_token: f() },
+                "DELETE",
+                "/open-apis/drive/v1/files/FILE",
+            ),
+            (
+                DriveMetaBatch,
+                "POST",
+                "/open-apis/drive/v1/metas/batch_query",
             ),
         ];
         for (route, method, path) in cases {

@@ -4,7 +4,8 @@
 Usage: wiki_comments_sdk.py <base_url> <app_id> <app_secret> <space_id>
 (the space is made by a person beforehand: the platform creates spaces for user tokens only)
 Prints one JSON object with what its REST calls got, then "listening" while its websocket client
-waits for the comment event, which it prints as JSON; exits non-zero on any failure.
+waits for the comment event, which it prints as JSON, and stays up for the harness to end it;
+exits non-zero on any failure.
 """
 import json
 import sys
@@ -19,7 +20,7 @@ import lark_oapi.api.wiki.v2 as wiki
 def need(resp, what):
     if not resp.success():
         raise SystemExit(f"{what} failed: code={resp.code} msg={resp.msg}")
-    return resp.data
+    return getattr(resp, "data", None)
 
 
 def text_elements(text):
@@ -104,6 +105,9 @@ def main():
     print("listening", flush=True)
     if not got_event.wait(30):
         raise SystemExit("no comment event within 30 s")
+    # The SDK acknowledges the event after the handler returns, on its own thread: stay up until
+    # the harness has seen the ACK and ends this process.
+    threading.Event().wait(60)
 
 
 if __name__ == "__main__":
