@@ -26,7 +26,7 @@ mod settings;
 mod times;
 mod tools;
 
-pub use agent::{MessageTool, message_schema};
+pub use agent::{MessageTool, message_schema, message_schema_for};
 pub use dispatch::Outcome;
 pub use error::{ToolError, ToolResult};
 pub use groups::ToolGroups;

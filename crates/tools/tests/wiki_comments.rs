@@ -278,7 +278,18 @@ async fn a_group_switched_off_refuses_its_actions_and_names_the_key() {
     let env = env().await;
     let mut settings = ToolSettings::default();
     settings.groups.set("wiki", false).unwrap();
-    let tools = Tools::new(env.client.clone(), settings);
+    let tools = Tools::new(env.client.clone(), settings.clone());
+    // The agent's schema no longer offers them.
+    let agent = openclaw_tools::MessageTool::with_settings(
+        std::collections::HashMap::from([("main".to_owned(), env.client.clone())]),
+        settings,
+    );
+    let spec = openclaw_agent::Tool::spec(&agent);
+    let names = spec.input_schema["properties"]["action"]["enum"].to_string();
+    assert!(
+        !names.contains("getWikiNode") && names.contains("readDocument"),
+        "{names}"
+    );
     let err = tools
         .dispatch(json!({"action": "listWikiSpaces"}))
         .await
