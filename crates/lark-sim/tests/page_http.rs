@@ -146,3 +146,113 @@ async fn chats_uploads_and_live_changes() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+/// The panel's workspace answer holds the wiki's trees, the calendar's events, the tasks and
+/// each document's comment count, as the bot made them over the REST API.
+#[tokio::test]
+async fn the_workspace_panel_shows_wiki_calendar_tasks_and_comments() {
+    let (sim, http) = sim().await;
+    let base = sim.base_url().to_owned();
+    let token: Value = http
+        .post(format!(
+            "{base}/open-apis/auth/v3/tenant_access_token/internal"
+        ))
+        .json(&json!({"app_id": APP, "app_secret": "secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token["tenant_access_token"].as_str().unwrap());
+    let call = |method: reqwest::Method, path: String, body: Value| {
+        let (http, bearer) = (http.clone(), bearer.clone());
+        async move {
+            let r: Value = http
+                .request(method, path)
+                .header("Authorization", bearer)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(r["code"], 0, "{r}");
+            r["data"].clone()
+        }
+    };
+    let space = sim.state().seed_wiki_space(APP, "Team space").unwrap();
+    let node = call(
+        reqwest::Method::POST,
+        format!("{base}/open-apis/wiki/v2/spaces/{space}/nodes"),
+        json!({"obj_type": "docx", "node_type": "origin", "title": "Runbook"}),
+    )
+    .await;
+    let doc = node["node"]["obj_token"].as_str().unwrap().to_owned();
+    sim.state()
+        .user_comments(
+            APP,
+            serde_json::from_value(
+                json!({"file_token": doc, "user": {"open_id": "ou_alice"}, "text": "typo"}),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let cal = call(
+        reqwest::Method::POST,
+        format!("{base}/open-apis/calendar/v4/calendars/primary"),
+        json!({}),
+    )
+    .await;
+    let cal_id = cal["calendars"][0]["calendar"]["calendar_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t = json!({"timestamp": "1796436000", "timezone": "UTC"});
+    let t2 = json!({"timestamp": "1796439600", "timezone": "UTC"});
+    call(
+        reqwest::Method::POST,
+        format!("{base}/open-apis/calendar/v4/calendars/{cal_id}/events"),
+        json!({"summary": "Standup", "start_time": t, "end_time": t2}),
+    )
+    .await;
+    call(
+        reqwest::Method::POST,
+        format!("{base}/open-apis/task/v2/tasks"),
+        json!({"summary": "Fix typo"}),
+    )
+    .await;
+
+    let w: Value = http
+        .get(format!("{base}/_sim/page/apps/{APP}/workspace"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(w["wiki"][0]["name"], "Team space");
+    assert_eq!(w["wiki"][0]["nodes"][0]["title"], "Runbook");
+    assert_eq!(w["events"][0]["summary"], "Standup");
+    assert_eq!(w["tasks"][0]["summary"], "Fix typo");
+    let item = w["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["token"] == doc.as_str())
+        .unwrap();
+    assert_eq!(item["comments"], 1);
+    let panel = http
+        .get(format!("{base}/web/panel.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        panel.contains("<h3>Wiki</h3>") && panel.contains("/comments`"),
+        "the panel renders them"
+    );
+}

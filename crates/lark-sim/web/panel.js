@@ -1,6 +1,7 @@
 // The right panel: what the bot made (documents from their blocks, sheets as grids, bitables as
-// tables with field types, each with its permission members) and the inspector (event
-// deliveries with their attempts and ACKs, the bot's API calls), newest first.
+// tables with field types, each with its permission members and comment threads; the wiki's
+// trees, calendar events with attendees, tasks) and the inspector (event deliveries with their
+// attempts and ACKs, the bot's API calls), newest first.
 "use strict";
 
 const Panel = (() => {
@@ -96,20 +97,41 @@ const Panel = (() => {
     }
     const p = await get(`${base()}/permissions/${tok}`).catch(() => ({ members: [] }));
     const members = (p.members || []).map((m) => `${esc(m.member_id)} <span class="pill">${esc(m.perm)}</span>`).join(", ");
-    return `${html}<p class="muted">Shared with: ${members || "nobody yet"}</p>`;
+    const c = await get(`${base()}/files/${tok}/comments`).catch(() => ({ comments: [] }));
+    const threads = (c.comments || []).map((t) => `<li><span class="pill ${t.solved ? "ok" : ""}">${t.solved ? "resolved" : "open"}</span>
+      <ul>${t.replies.map((r) => `<li><b>${esc(r.user_id)}</b>: ${esc(r.text)}</li>`).join("")}</ul></li>`).join("");
+    return `${html}<p class="muted">Shared with: ${members || "nobody yet"}</p>${threads ? `<h4>Comments</h4><ul class="items comments">${threads}</ul>` : ""}`;
+  }
+
+  const when = (t) => new Date(Number(t.timestamp) * 1000).toLocaleString();
+
+  // The wiki's trees, the calendar's events and the tasks, each only when there are some.
+  function extras(w) {
+    const spaces = (w.wiki || []).map((s) => `<li><b>${esc(s.name)}</b><ul>${s.nodes.map((n) =>
+      `<li style="margin-left:${n.depth}em"><span class="pill">${esc(n.obj_type)}</span> ${esc(n.title || n.node_token)}</li>`).join("")}</ul></li>`).join("");
+    const events = (w.events || []).map((e) => `<li><b>${esc(e.summary)}</b> <small>${when(e.start_time)} – ${when(e.end_time)}</small>
+      <small class="muted">${e.attendees.map(esc).join(", ")}</small></li>`).join("");
+    const tasks = (w.tasks || []).map((t) => `<li><span class="pill ${t.status === "done" ? "ok" : ""}">${esc(t.status)}</span> ${esc(t.summary)}
+      ${t.due ? `<small>due ${new Date(Number(t.due.timestamp)).toLocaleString()}</small>` : ""}
+      <small class="muted">${t.members.filter((m) => m.role === "assignee").map((m) => esc(m.id)).join(", ")}</small></li>`).join("");
+    return (spaces ? `<h3>Wiki</h3><ul class="items" id="wiki">${spaces}</ul>` : "")
+      + (events ? `<h3>Calendar</h3><ul class="items" id="calendar">${events}</ul>` : "")
+      + (tasks ? `<h3>Tasks</h3><ul class="items" id="tasks">${tasks}</ul>` : "");
   }
 
   async function workspace() {
-    const { items } = await get(`${page()}/workspace`);
-    if (!items.length) return `<p class="muted">The bot has made no documents, sheets or bitables yet.</p>`;
+    const w = await get(`${page()}/workspace`);
+    const { items } = w;
+    const more = extras(w);
+    if (!items.length && !more) return `<p class="muted">The bot has made no documents, sheets or bitables yet.</p>`;
     const parts = [];
     for (const it of items) {
       const open = Panel.selected === it.token;
       parts.push(`<li><button type="button" data-open="${esc(it.token)}" aria-expanded="${open}">
-        <span class="pill">${esc(it.kind)}</span> ${esc(it.title || it.token)}</button>
+        <span class="pill">${esc(it.kind)}</span> ${esc(it.title || it.token)}${it.comments ? ` <small class="muted">${it.comments} 💬</small>` : ""}</button>
         ${open ? await detail(it) : ""}</li>`);
     }
-    return `<ul class="items">${parts.join("")}</ul>`;
+    return `<ul class="items">${parts.join("")}</ul>${more}`;
   }
 
   const time = (ms) => new Date(ms).toLocaleTimeString();

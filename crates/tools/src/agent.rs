@@ -56,7 +56,15 @@ impl MessageTool {
 
 /// The one schema of the `message` tool: `action` plus the union of every action's parameters.
 pub fn message_schema() -> Value {
-    let defs = actions();
+    message_schema_for(&crate::groups::ToolGroups::default())
+}
+
+/// [`message_schema`] with only the actions of the groups switched on.
+pub fn message_schema_for(groups: &crate::groups::ToolGroups) -> Value {
+    let defs: Vec<_> = actions()
+        .into_iter()
+        .filter(|a| groups.allows(a.name))
+        .collect();
     let mut props = Map::new();
     props.insert(
         "action".into(),
@@ -89,8 +97,9 @@ pub fn message_schema() -> Value {
 }
 
 const DESCRIPTION: &str = "Lark/Feishu: messages, reactions, pins, threads and topic posts, chat \
-info, documents (create, append markdown with images, read, permissions), spreadsheets, bitables \
-and drive. Put `action` and its parameters at the top level (never nested in a string). `to` \
+info, documents (create, append markdown with images, read, edit in place, comments, \
+permissions), the wiki, spreadsheets, bitables, drive folders and files, the calendar (events, \
+free/busy) and tasks. Put `action` and its parameters at the top level (never nested in a string). `to` \
 (`chat:oc_xxx`) is only for send, reply, react and sendAttachment; every other action takes \
 `chatId` (`oc_xxx`). After creating a document, grant the user access with manageDocPermission \
 and send its url.";
@@ -101,7 +110,12 @@ impl Tool for MessageTool {
         ToolSpec {
             name: "message".into(),
             description: DESCRIPTION.into(),
-            input_schema: message_schema(),
+            input_schema: self
+                .tools
+                .values()
+                .next()
+                .map(|t| message_schema_for(&t.settings().groups))
+                .unwrap_or_else(message_schema),
         }
     }
 

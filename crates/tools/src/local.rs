@@ -68,3 +68,46 @@ pub fn is_image(path: &Path) -> bool {
         "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp" | "ico" | "tif" | "tiff" | "heic"
     )
 }
+
+/// Where a download may be written: `path` (relative to the first root, or absolute) when its
+/// folder is under one of `roots`; an existing file is never replaced.
+pub fn allowed_target(param: &str, path: &str, roots: &[PathBuf]) -> ToolResult<PathBuf> {
+    let Some(first) = roots.first() else {
+        return Err(ToolError::Refused(
+            "no folder is allowed for downloads (the tool has no allowed roots)".into(),
+        ));
+    };
+    let raw = Path::new(path.trim());
+    let target = if raw.is_absolute() {
+        raw.to_path_buf()
+    } else {
+        first.join(raw)
+    };
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(ToolError::param(param, format!("{path} names no file")));
+    };
+    let dir = std::fs::canonicalize(dir)
+        .map_err(|_| ToolError::param(param, format!("the folder of {path} does not exist")))?;
+    let inside = roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .any(|r| dir.starts_with(r));
+    if !inside {
+        return Err(ToolError::Refused(format!(
+            "`{param}` {path} is outside the folders files may be written to ({})",
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let target = dir.join(name);
+    if target.exists() {
+        return Err(ToolError::param(
+            param,
+            format!("{} already exists; give another path", target.display()),
+        ));
+    }
+    Ok(target)
+}

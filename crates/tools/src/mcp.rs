@@ -89,7 +89,13 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(McpServer::tool_list()))
+        // Actions of a group switched off are not offered.
+        let groups = &self.tools.settings().groups;
+        let tools = McpServer::tool_list()
+            .into_iter()
+            .filter(|t| groups.allows(&t.name))
+            .collect();
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn call_tool(

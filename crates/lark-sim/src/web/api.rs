@@ -294,16 +294,25 @@ async fn card_action(State(s): St, Path(app_id): Path<String>, body: Bytes) -> R
     axum::Json(json!(outcome)).into_response()
 }
 
-/// Documents, sheets and bitables of the tenant, newest first.
+/// Documents, sheets and bitables of the tenant, newest first (each with its comment count),
+/// the wiki's spaces and nodes, the calendar's events and the tasks.
 async fn workspace(State(s): St, Path(app_id): Path<String>) -> Response {
     reply(s.app_or_err(&app_id).map(|app| {
         let ws = app.workspace.lock().expect("workspace lock");
         let items: Vec<Value> = ws
             .cloud_objects()
             .into_iter()
-            .map(|o| json!({"token": o.token, "kind": o.kind.perm_type(), "title": o.title, "url": o.url}))
+            .map(|o| {
+                let comments = ws.comment_view(&o.token).len();
+                json!({"token": o.token, "kind": o.kind.perm_type(), "title": o.title, "url": o.url, "comments": comments})
+            })
             .collect();
-        json!({ "items": items })
+        json!({
+            "items": items,
+            "wiki": ws.wiki_view()["spaces"],
+            "events": ws.calendar_view(),
+            "tasks": ws.task_view(),
+        })
     }))
 }
 

@@ -8,19 +8,24 @@
 //! `control` and the `pub` methods in `view` expose the same state to tests.
 
 mod bitable;
+mod calendar;
 mod cardkit;
+mod comments;
 mod control;
 mod docx;
 mod docx_blocks;
 mod drive;
+mod explorer;
 mod filter;
 mod permissions;
 mod records;
 mod search;
 mod sheets;
 mod sheets_range;
+mod tasks;
 mod util;
 mod view;
+mod wiki;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,12 +37,15 @@ use crate::state::SimState;
 
 pub use bitable::{BitableApp, Field, FieldType, Table};
 pub use cardkit::{Card, StreamedContent};
+pub use comments::{CommentPosted, Thread, UserComment};
 pub use docx::{Block, Document};
 pub use drive::{DriveFile, Media};
+pub use explorer::{Entry as DriveEntry, Folder};
 pub use permissions::Member;
 pub use records::Record;
 pub use sheets::{Sheet, Spreadsheet};
-pub use view::{BitableView, CardView, DocView, SheetView, TableView};
+pub use view::{BitableView, BlockNode, CardView, DocView, SheetView, TableView};
+pub use wiki::{Node as WikiNode, Space as WikiSpace, Wiki};
 
 /// Every document, sheet, bitable, drive file, permission and card of one app.
 #[derive(Default)]
@@ -54,6 +62,15 @@ pub struct Workspace {
     pub(crate) uploads: BTreeMap<String, drive::PendingUpload>,
     /// Collaborators per document token.
     pub(crate) permissions: BTreeMap<String, Vec<Member>>,
+    /// Wiki spaces and their node trees.
+    pub wiki: Wiki,
+    /// Comment threads per document token.
+    pub(crate) comments: BTreeMap<String, Vec<Thread>>,
+    /// Drive folders.
+    pub(crate) folders: BTreeMap<String, Folder>,
+    /// The bot's calendar events.
+    pub(crate) calendars: calendar::Calendars,
+    pub(crate) tasks: tasks::Tasks,
 }
 
 /// The kind of a cloud object, as permission and search APIs name it.
@@ -176,6 +193,11 @@ pub fn routes() -> Router<Arc<SimState>> {
         .merge(sheets::routes())
         .merge(bitable::routes())
         .merge(records::routes())
+        .merge(wiki::routes())
+        .merge(comments::routes())
+        .merge(explorer::routes())
+        .merge(calendar::routes())
+        .merge(tasks::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 

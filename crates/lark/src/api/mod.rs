@@ -2,14 +2,17 @@
 
 pub mod bitable;
 pub mod bot;
+pub mod calendar;
 pub mod cardkit;
 pub mod chats;
+pub mod comments;
 pub mod contact;
 mod de;
 pub mod docx;
 mod download;
 pub mod drive;
 pub mod files;
+pub mod folders;
 pub mod images;
 mod message_types;
 pub mod messages;
@@ -21,6 +24,8 @@ pub mod resources;
 pub mod search;
 pub mod sheets;
 pub mod source;
+pub mod tasks;
+pub mod wiki;
 
 pub use page::Page;
 pub use source::Source;

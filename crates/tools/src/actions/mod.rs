@@ -2,14 +2,21 @@
 //! result structs, the `Tools` methods (the Rust door) and the registry entries (`defs`).
 
 pub mod bitable;
+pub mod calendar;
 pub mod chats;
+pub mod comments;
 pub mod docs;
 pub mod drive;
+pub mod edit;
+pub mod folders;
+pub mod lookups;
 pub mod messages;
 pub mod perms;
 pub mod records;
 pub mod sheets;
+pub mod tasks;
 pub mod threads;
+pub mod wiki;
 
 use crate::error::{ToolError, ToolResult};
 
