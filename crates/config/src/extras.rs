@@ -9,7 +9,11 @@ use crate::types::{
 };
 use crate::view::Obj;
 
-const TOOL_GROUPS: [&str; 7] = ["doc", "chat", "wiki", "drive", "perm", "bitable", "scopes"];
+/// OpenClaw's `tools.<group>` names, then the message tool's own groups that OpenClaw lacks.
+pub(crate) const TOOL_GROUPS: [&str; 11] = [
+    "doc", "chat", "wiki", "drive", "perm", "bitable", "scopes", "comment", "sheet", "calendar",
+    "task",
+];
 
 pub(crate) fn account(scope: &Scope<'_, '_>, ctx: &Ctx<'_>) -> AccountExtras {
     let small = |key: &str| {

@@ -403,7 +403,7 @@ pub(crate) fn group_fields() -> Vec<(&'static str, Schema)> {
 /// `defaultAccount`).
 pub(crate) fn account_fields(top: bool) -> Vec<(&'static str, Schema)> {
     use Kind::*;
-    let tool_groups = ["doc", "chat", "wiki", "drive", "perm", "bitable", "scopes"]
+    let tool_groups = crate::extras::TOOL_GROUPS
         .into_iter()
         .map(|name| (name, leaf(Bool)))
         .collect();

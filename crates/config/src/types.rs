@@ -129,8 +129,8 @@ pub struct AccountExtras {
     pub chunk_mode: ChunkMode,
     /// `streaming.block.enabled` (default false).
     pub block_streaming: bool,
-    /// `tools.{doc, chat, wiki, drive, perm, bitable, scopes}`: action groups of the `message`
-    /// tool turned on or off; `None`: the tool's default.
+    /// `tools.{doc, chat, wiki, drive, perm, bitable, scopes}` (and the message tool's own
+    /// `comment`, `sheet`, `calendar`, `task`): action groups turned on or off; absent: on.
     pub tools: BTreeMap<String, bool>,
     /// `actions.reactions`: whether the `react` action is offered (`None`: default).
     pub reactions: Option<bool>,

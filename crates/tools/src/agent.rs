@@ -35,6 +35,15 @@ impl MessageTool {
         MessageTool { tools }
     }
 
+    /// Each account with its own settings (its `tools.<group>` switches).
+    pub fn per_account(accounts: Vec<(String, lark::Client, ToolSettings)>) -> MessageTool {
+        let tools = accounts
+            .into_iter()
+            .map(|(id, c, settings)| (id, Tools::new(c, settings)))
+            .collect();
+        MessageTool { tools }
+    }
+
     fn tools_for(&self, account: &str) -> Result<&Tools, String> {
         if let Some(t) = self.tools.get(account) {
             return Ok(t);

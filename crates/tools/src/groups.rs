@@ -1,12 +1,14 @@
 //! The action groups and their on/off switches: each action belongs to one group (`im`, `doc`,
-//! `comment`, `wiki`, `sheet`, `bitable`, `drive`, `perm`, `calendar`, `task`), and a group switched off refuses its
+//! `comment`, `wiki`, `sheet`, `bitable`, `drive`, `perm`, `calendar`, `task`, `chat`,
+//! `reaction`), and a group switched off refuses its
 //! actions at every door, saying which switch turns it back on (`tools.<group>` in the config).
 
 use std::collections::BTreeSet;
 
 /// Every group, in the order of the document.
-pub const GROUPS: [&str; 10] = [
-    "im", "doc", "comment", "wiki", "sheet", "bitable", "drive", "perm", "calendar", "task",
+pub const GROUPS: [&str; 12] = [
+    "im", "doc", "comment", "wiki", "sheet", "bitable", "drive", "perm", "calendar", "task", "chat",
+    "reaction",
 ];
 
 /// The group of an action (by its name).
@@ -24,6 +26,8 @@ pub fn group_of(action: &str) -> &'static str {
         "searchDrive" | "uploadFile" | "listDriveFiles" | "getFileMeta" | "createFolder"
         | "moveFile" | "copyFile" | "deleteFile" | "downloadFile" => "drive",
         "manageDocPermission" => "perm",
+        "getChatInfo" | "getChatMembers" => "chat",
+        "react" | "listReactions" => "reaction",
         "getFreeBusy" => "calendar",
         a if a.contains("CalendarEvent") => "calendar",
         a if a.contains("Task") => "task",
@@ -76,6 +80,8 @@ mod tests {
         assert_eq!(group_of("getWikiNode"), "wiki");
         assert_eq!(group_of("createBitableRecord"), "bitable");
         assert_eq!(group_of("listPins"), "im");
+        assert_eq!(group_of("getChatInfo"), "chat");
+        assert_eq!(group_of("react"), "reaction");
         assert_eq!(group_of("getFreeBusy"), "calendar");
         assert_eq!(group_of("addTaskComment"), "task");
         let mut g = ToolGroups::default();

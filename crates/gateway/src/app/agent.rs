@@ -5,7 +5,6 @@
 //! extensions of `agent.*` (MCP servers, `web_fetch`, skills with our `message` skill,
 //! workspace files).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,8 +16,8 @@ use openclaw_agent::{
     Agent, AnthropicProvider, ApiKey, CommandAgent, EchoAgent, Extensions, ExtensionsOptions,
     KeySource, LlmAgent, LlmConfig, OpenAiProvider, ReadTool, SessionStore, ToolRegistry,
 };
-use openclaw_config::{AgentConfig, Provider};
-use openclaw_tools::{MessageTool, ToolSettings};
+use openclaw_config::{AccountExtras, AgentConfig, Provider};
+use openclaw_tools::{MessageTool, ToolGroups, ToolSettings};
 
 use super::StartError;
 use crate::account::AccountRt;
@@ -101,18 +100,21 @@ pub fn agent_with_extensions(
         },
     ));
     let roots = roots(deps, ext.workspace_dir());
-    let clients: HashMap<String, lark::Client> = deps
-        .accounts
-        .iter()
-        .map(|a| (a.id().to_owned(), a.client.clone()))
-        .collect();
     let mut tools = ToolRegistry::new();
     tools.register(Arc::new(ReadTool));
-    let settings = ToolSettings {
-        allow_private_urls: allow_private,
-        ..ToolSettings::with_roots(roots.clone())
-    };
-    tools.register(Arc::new(MessageTool::with_settings(clients, settings)));
+    let accounts = deps
+        .accounts
+        .iter()
+        .map(|a| {
+            let settings = ToolSettings {
+                allow_private_urls: allow_private,
+                groups: tool_groups(&a.cfg.openclaw),
+                ..ToolSettings::with_roots(roots.clone())
+            };
+            (a.id().to_owned(), a.client.clone(), settings)
+        })
+        .collect();
+    tools.register(Arc::new(MessageTool::per_account(accounts)));
     let defaults = LlmConfig::default();
     let llm = LlmConfig {
         system_prompt: cfg.system_prompt.clone(),
@@ -125,6 +127,20 @@ pub fn agent_with_extensions(
     let sessions = Arc::new(StoreSessions(deps.store.clone()));
     let agent = LlmAgent::new(provider, tools, sessions, llm);
     Ok((Arc::new(agent), Some(ext)))
+}
+
+/// An account's `tools.<group>` and `actions.reactions` switches as the message tool's groups
+/// (`scopes`, OpenClaw's app-scope tool, has no counterpart here).
+fn tool_groups(extras: &AccountExtras) -> ToolGroups {
+    let mut groups = ToolGroups::default();
+    for (name, on) in &extras.tools {
+        // The config accepts only known names; `scopes` is the one the tool lacks.
+        let _ = groups.set(name, *on);
+    }
+    if let Some(on) = extras.reactions {
+        let _ = groups.set("reaction", on);
+    }
+    groups
 }
 
 /// Every action of the `message` tool, for our shipped skill.
