@@ -244,11 +244,14 @@ pub enum Route {
         user_id: String,
     },
     ContactUserBatch,
+    /// Wiki and document comments ([`workspace::WorkspaceRoute`]).
+    Workspace(workspace::WorkspaceRoute),
 }
 
 impl Route {
     pub fn method(&self) -> Method {
         match self {
+            Route::Workspace(r) => r.method(),
             Route::TenantAccessToken | Route::AppAccessToken | Route::WsEndpoint => Method::POST,
             Route::BotInfo | Route::ContactUserGet { .. } | Route::ContactUserBatch => Method::GET,
             Route::MessageCreate
@@ -329,6 +332,7 @@ impl Route {
     /// The path below the base URL.
     pub fn path(&self) -> String {
         match self {
+            Route::Workspace(r) => r.path(),
             Route::TenantAccessToken => "/open-apis/auth/v3/tenant_access_token/internal".into(),
             Route::AppAccessToken => "/open-apis/auth/v3/app_access_token/internal".into(),
             Route::WsEndpoint => "/callback/ws/endpoint".into(),
@@ -633,6 +637,8 @@ impl Route {
         }
     }
 }
+
+pub mod workspace;
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,16 @@ impl Tools {
                 };
             }
         };
+        if !self.settings.groups.allows(def.name) {
+            let group = crate::groups::group_of(def.name);
+            return Outcome {
+                action: Some(def.name.to_owned()),
+                result: Err(format!(
+                    "{}: the {group} actions are switched off for this bot; set tools.{group} to true in the config to use them",
+                    def.name
+                )),
+            };
+        }
         let result = (def.run)(self.clone(), Value::Object(args)).await;
         Outcome {
             action: Some(def.name.to_owned()),

@@ -159,6 +159,10 @@ pub fn actions() -> Vec<ActionDef> {
     all.extend(crate::actions::bitable::defs());
     all.extend(crate::actions::records::defs());
     all.extend(crate::actions::drive::defs());
+    all.extend(crate::actions::lookups::defs());
+    all.extend(crate::actions::edit::defs());
+    all.extend(crate::actions::wiki::defs());
+    all.extend(crate::actions::comments::defs());
     all
 }
 

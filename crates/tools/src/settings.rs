@@ -32,6 +32,8 @@ pub struct ToolSettings {
     pub doc_chunk_chars: usize,
     /// Upload progress display; none by default.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Which action groups are switched on (all by default; `tools.<group>` in the config).
+    pub groups: crate::groups::ToolGroups,
 }
 
 impl Default for ToolSettings {
@@ -43,6 +45,7 @@ impl Default for ToolSettings {
             url_timeout: Duration::from_secs(20),
             doc_chunk_chars: 5000,
             progress: None,
+            groups: crate::groups::ToolGroups::default(),
         }
     }
 }

@@ -109,6 +109,53 @@ async fn card(
     }
 }
 
+async fn post_comment(
+    State(s): State<Arc<SimState>>,
+    Path(app_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let c: super::UserComment = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => return crate::control::SimError::Invalid(e.to_string()).into_response(),
+    };
+    match s.user_comments(&app_id, c) {
+        Ok(p) => Json(p).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn file_comments(
+    State(s): State<Arc<SimState>>,
+    Path((app_id, token)): Path<(String, String)>,
+) -> Response {
+    match s.file_comments(&app_id, &token) {
+        Ok(c) => Json(json!({ "file_token": token, "comments": c })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn seed_space(
+    State(s): State<Arc<SimState>>,
+    Path(app_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let name = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["name"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    match s.seed_wiki_space(&app_id, &name) {
+        Ok(id) => Json(json!({ "space_id": id })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn wiki(State(s): State<Arc<SimState>>, Path(app_id): Path<String>) -> Response {
+    match app_of(&s, &app_id) {
+        Ok(app) => Json(ws(&app).wiki_view()).into_response(),
+        Err(r) => *r,
+    }
+}
+
 pub(super) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/_sim/apps/{app_id}/docs", get(docs))
@@ -118,4 +165,17 @@ pub(super) fn routes() -> Router<Arc<SimState>> {
         .route("/_sim/apps/{app_id}/drive/files", get(files))
         .route("/_sim/apps/{app_id}/permissions/{token}", get(permissions))
         .route("/_sim/apps/{app_id}/cards/{card_id}", get(card))
+        .route(
+            "/_sim/apps/{app_id}/comments",
+            axum::routing::post(post_comment),
+        )
+        .route(
+            "/_sim/apps/{app_id}/files/{file_token}/comments",
+            get(file_comments),
+        )
+        .route("/_sim/apps/{app_id}/wiki", get(wiki))
+        .route(
+            "/_sim/apps/{app_id}/wiki/spaces",
+            axum::routing::post(seed_space),
+        )
 }

@@ -9,6 +9,7 @@
 
 mod bitable;
 mod cardkit;
+mod comments;
 mod control;
 mod docx;
 mod docx_blocks;
@@ -21,6 +22,7 @@ mod sheets;
 mod sheets_range;
 mod util;
 mod view;
+mod wiki;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,12 +34,14 @@ use crate::state::SimState;
 
 pub use bitable::{BitableApp, Field, FieldType, Table};
 pub use cardkit::{Card, StreamedContent};
+pub use comments::{CommentPosted, Thread, UserComment};
 pub use docx::{Block, Document};
 pub use drive::{DriveFile, Media};
 pub use permissions::Member;
 pub use records::Record;
 pub use sheets::{Sheet, Spreadsheet};
-pub use view::{BitableView, CardView, DocView, SheetView, TableView};
+pub use view::{BitableView, BlockNode, CardView, DocView, SheetView, TableView};
+pub use wiki::{Node as WikiNode, Space as WikiSpace, Wiki};
 
 /// Every document, sheet, bitable, drive file, permission and card of one app.
 #[derive(Default)]
@@ -54,6 +58,10 @@ pub struct Workspace {
     pub(crate) uploads: BTreeMap<String, drive::PendingUpload>,
     /// Collaborators per document token.
     pub(crate) permissions: BTreeMap<String, Vec<Member>>,
+    /// Wiki spaces and their node trees.
+    pub wiki: Wiki,
+    /// Comment threads per document token.
+    pub(crate) comments: BTreeMap<String, Vec<Thread>>,
 }
 
 /// The kind of a cloud object, as permission and search APIs name it.
@@ -176,6 +184,8 @@ pub fn routes() -> Router<Arc<SimState>> {
         .merge(sheets::routes())
         .merge(bitable::routes())
         .merge(records::routes())
+        .merge(wiki::routes())
+        .merge(comments::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 

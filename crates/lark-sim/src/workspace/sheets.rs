@@ -147,6 +147,20 @@ impl Sheet {
 }
 
 impl Spreadsheet {
+    /// A new spreadsheet with one default sheet.
+    pub(crate) fn new(title: String, folder_token: String) -> Self {
+        let now = now_ms();
+        Spreadsheet {
+            token: token("shtcn", 22),
+            title,
+            folder_token,
+            revision: 1,
+            sheets: vec![Sheet::new("Sheet1")],
+            created_ms: now,
+            updated_ms: now,
+        }
+    }
+
     pub fn url(&self) -> String {
         format!("{WEB_HOST}/sheets/{}", self.token)
     }
@@ -209,16 +223,7 @@ async fn create(Tenant(app): Tenant, body: Bytes) -> Result<Response, ApiError> 
     if title.chars().count() > 255 {
         return Err(wrong_body("title is longer than 255 characters"));
     }
-    let now = now_ms();
-    let s = Spreadsheet {
-        token: token("shtcn", 22),
-        title,
-        folder_token: b.folder_token.unwrap_or_default(),
-        revision: 1,
-        sheets: vec![Sheet::new("Sheet1")],
-        created_ms: now,
-        updated_ms: now,
-    };
+    let s = Spreadsheet::new(title, b.folder_token.unwrap_or_default());
     let out = json!({ "spreadsheet": {
         "title": s.title, "folder_token": s.folder_token, "url": s.url(), "spreadsheet_token": s.token,
     }});

@@ -4,6 +4,7 @@ pub mod bitable;
 pub mod bot;
 pub mod cardkit;
 pub mod chats;
+pub mod comments;
 pub mod contact;
 mod de;
 pub mod docx;
@@ -21,6 +22,7 @@ pub mod resources;
 pub mod search;
 pub mod sheets;
 pub mod source;
+pub mod wiki;
 
 pub use page::Page;
 pub use source::Source;

@@ -93,6 +93,22 @@ id_type!(
     /// An uploaded file, audio or video (`file_...`).
     FileKey
 );
+id_type!(
+    /// A wiki space (digits, sent as a string).
+    WikiSpaceId
+);
+id_type!(
+    /// A node of a wiki tree (the token in `/wiki/<token>` links).
+    WikiNodeToken
+);
+id_type!(
+    /// A comment thread of a document.
+    CommentId
+);
+id_type!(
+    /// One reply in a comment thread (the first reply is the comment's own text).
+    ReplyId
+);
 
 /// The `receive_id_type` of a send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

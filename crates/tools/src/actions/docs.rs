@@ -5,7 +5,6 @@ use lark::api::docx::{Block, BlockChange, DocImage, UpdateBlock, block_type as b
 use lark::api::source::Source;
 use serde::{Deserialize, Serialize};
 
-use super::non_empty;
 use crate::docmd::write::{Item, parse};
 use crate::error::{ToolError, ToolResult};
 use crate::registry::ActionDef;
@@ -70,6 +69,20 @@ pub struct DocumentText {
     pub document_id: String,
     pub title: String,
     pub markdown: String,
+    /// The top-level blocks: their ids (for editDocument and deleteDocumentBlocks) and text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<BlockRef>,
+}
+
+/// A top-level block of a document as readDocument lists it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockRef {
+    pub block_id: String,
+    pub block_type: u32,
+    /// The start of its text (up to 80 characters).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
 }
 
 /// The web address people open: the tenant's domain is unknown to the API, so the product
@@ -101,17 +114,28 @@ impl Tools {
 
     /// `appendDocument`: markdown at the end of a document, in as many requests as it takes.
     pub async fn append_document(&self, args: AppendDocumentArgs) -> ToolResult<Appended> {
-        let doc = links::token(non_empty("documentId", &args.document_id)?);
+        let doc = self.doc_token("documentId", &args.document_id).await?;
         if args.content.trim().is_empty() {
             return Err(ToolError::param(
                 "content",
                 "is empty; give the markdown to append",
             ));
         }
-        let items = parse(&args.content);
+        self.write_markdown(&doc, &args.content, None).await
+    }
+
+    /// Writes `markdown` as blocks at `at` of the document's top level (the end when `None`),
+    /// in order; images are uploaded into the document, failed ones become text links.
+    pub(crate) async fn write_markdown(
+        &self,
+        doc: &str,
+        markdown: &str,
+        mut at: Option<usize>,
+    ) -> ToolResult<Appended> {
+        let items = parse(markdown);
         let mut out = Appended {
             ok: true,
-            document_id: doc.clone(),
+            document_id: doc.to_owned(),
             blocks: items.len(),
             ..Appended::default()
         };
@@ -119,9 +143,12 @@ impl Tools {
         for item in items {
             match item {
                 Item::Image { alt, src } => {
-                    // insert_image appends at the end, so what comes before goes first.
-                    self.flush(&doc, &doc, std::mem::take(&mut pending)).await?;
-                    match self.image(&doc, &src).await {
+                    // An image block is its own request, so what comes before goes first.
+                    let before = std::mem::take(&mut pending);
+                    let n = before.len();
+                    self.flush(doc, doc, before, at).await?;
+                    at = at.map(|i| i + n);
+                    match self.image(doc, &src, at).await {
                         Ok(()) => out.images += 1,
                         Err(e) => {
                             out.image_failures.push(format!("{src}: {e}"));
@@ -131,20 +158,21 @@ impl Tools {
                                 alt
                             })
                             .link(src);
-                            self.flush(&doc, &doc, vec![item_of(Block::text(vec![link]))])
+                            self.flush(doc, doc, vec![item_of(Block::text(vec![link]))], at)
                                 .await?;
                         }
                     }
+                    at = at.map(|i| i + 1);
                 }
                 other => pending.push(other),
             }
         }
-        self.flush(&doc, &doc, pending).await?;
+        self.flush(doc, doc, pending, at).await?;
         Ok(out)
     }
 
     /// Uploads one image (local path under the roots, or a URL) into a new image block.
-    async fn image(&self, doc: &str, src: &str) -> ToolResult<()> {
+    async fn image(&self, doc: &str, src: &str, at: Option<usize>) -> ToolResult<()> {
         let image = if src.starts_with("http://") || src.starts_with("https://") {
             let (bytes, name) = self.fetch_url(src).await?;
             let mut i = DocImage::new(Source::Bytes(bytes));
@@ -157,32 +185,50 @@ impl Tools {
             i.file_name = Some(local::file_name(&path));
             i
         };
-        self.client.insert_image(doc, image).await?;
+        match at {
+            Some(i) => self.client.insert_image_at(doc, image, i).await?,
+            None => self.client.insert_image(doc, image).await?,
+        };
         Ok(())
     }
 
-    /// Creates `items` under `parent` in requests of at most 50 blocks and about the configured
-    /// number of characters, then their nested children and table cells.
-    async fn flush(&self, doc: &str, parent: &str, items: Vec<Item>) -> ToolResult<()> {
+    /// Creates `items` under `parent` (at `at` of its children, or at the end) in requests of at
+    /// most 50 blocks and about the configured number of characters, then their nested children
+    /// and table cells.
+    async fn flush(
+        &self,
+        doc: &str,
+        parent: &str,
+        items: Vec<Item>,
+        mut at: Option<usize>,
+    ) -> ToolResult<()> {
         let budget = self.settings.doc_chunk_chars.max(1000) * 4;
         let mut batch: Vec<Item> = Vec::new();
         let mut weight = 0;
         for item in items {
             let w = item.weight();
             if !batch.is_empty() && (batch.len() == MAX_CHILDREN || weight + w > budget) {
-                Box::pin(self.create_batch(doc, parent, std::mem::take(&mut batch))).await?;
+                let n = batch.len();
+                Box::pin(self.create_batch(doc, parent, std::mem::take(&mut batch), at)).await?;
+                at = at.map(|i| i + n);
                 weight = 0;
             }
             weight += w;
             batch.push(item);
         }
         if !batch.is_empty() {
-            Box::pin(self.create_batch(doc, parent, batch)).await?;
+            Box::pin(self.create_batch(doc, parent, batch, at)).await?;
         }
         Ok(())
     }
 
-    async fn create_batch(&self, doc: &str, parent: &str, items: Vec<Item>) -> ToolResult<()> {
+    async fn create_batch(
+        &self,
+        doc: &str,
+        parent: &str,
+        items: Vec<Item>,
+        at: Option<usize>,
+    ) -> ToolResult<()> {
         let blocks: Vec<Block> = items
             .iter()
             .map(|i| match i {
@@ -202,10 +248,7 @@ impl Tools {
                 ]),
             })
             .collect();
-        let created = self
-            .client
-            .create_blocks(doc, parent, &blocks, None)
-            .await?;
+        let created = self.client.create_blocks(doc, parent, &blocks, at).await?;
         let mut cell_updates = Vec::new();
         for (item, made) in items.into_iter().zip(created.children) {
             let Some(id) = made.block_id.clone() else {
@@ -213,7 +256,7 @@ impl Tools {
             };
             match item {
                 Item::Block { children, .. } if !children.is_empty() => {
-                    self.flush(doc, &id, children).await?;
+                    self.flush(doc, &id, children, None).await?;
                 }
                 Item::Table { rows } => {
                     let cells = made.table.map(|t| t.cells).unwrap_or_default();
@@ -253,11 +296,29 @@ impl Tools {
 
     /// `readDocument`: the document as markdown.
     pub async fn read_document(&self, args: ReadDocumentArgs) -> ToolResult<DocumentText> {
-        let doc = links::token(non_empty("documentId", &args.document_id)?);
+        let doc = self.doc_token("documentId", &args.document_id).await?;
         let info = self.client.get_document(&doc).await?;
         let blocks: Vec<Block> = self.client.list_blocks(&doc).try_collect().await?;
+        let by_id: std::collections::HashMap<&str, &Block> = blocks
+            .iter()
+            .filter_map(|b| b.block_id.as_deref().map(|id| (id, b)))
+            .collect();
+        let top = by_id
+            .get(doc.as_str())
+            .map(|root| root.children.clone())
+            .unwrap_or_default();
+        let refs = top
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()))
+            .map(|b| BlockRef {
+                block_id: b.block_id.clone().unwrap_or_default(),
+                block_type: b.block_type,
+                text: b.plain_text().chars().take(80).collect(),
+            })
+            .collect();
         Ok(DocumentText {
             ok: true,
+            blocks: refs,
             markdown: crate::docmd::read::render(&doc, &blocks),
             title: info.title,
             document_id: doc,

@@ -3,13 +3,17 @@
 
 pub mod bitable;
 pub mod chats;
+pub mod comments;
 pub mod docs;
 pub mod drive;
+pub mod edit;
+pub mod lookups;
 pub mod messages;
 pub mod perms;
 pub mod records;
 pub mod sheets;
 pub mod threads;
+pub mod wiki;
 
 use crate::error::{ToolError, ToolResult};
 

@@ -59,19 +59,31 @@ struct CreateApp {
     time_zone: Option<String>,
 }
 
+impl BitableApp {
+    /// A new base with its default table.
+    pub(crate) fn new(name: String, folder_token: String) -> BitableApp {
+        BitableApp {
+            app_token: token("bascn", 22),
+            name,
+            folder_token,
+            time_zone: "Asia/Shanghai".into(),
+            revision: 1,
+            tables: vec![default_table()],
+            created_ms: now_ms(),
+        }
+    }
+}
+
 /// `POST /bitable/v1/apps`
 pub(super) async fn create_app(Tenant(app): Tenant, body: Bytes) -> Result<Response, ApiError> {
     let b: CreateApp = json_body(&body, wrong_json)?;
-    let table = default_table();
-    let a = BitableApp {
-        app_token: token("bascn", 22),
-        name: b.name.unwrap_or_default(),
-        folder_token: b.folder_token.unwrap_or_default(),
-        time_zone: b.time_zone.unwrap_or_else(|| "Asia/Shanghai".into()),
-        revision: 1,
-        tables: vec![table],
-        created_ms: now_ms(),
-    };
+    let mut a = BitableApp::new(
+        b.name.unwrap_or_default(),
+        b.folder_token.unwrap_or_default(),
+    );
+    if let Some(tz) = b.time_zone {
+        a.time_zone = tz;
+    }
     let out = json!({ "app": {
         "app_token": a.app_token,
         "name": a.name,

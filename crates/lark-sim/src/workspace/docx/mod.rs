@@ -100,7 +100,7 @@ pub struct Document {
 }
 
 impl Document {
-    fn new(title: String, folder_token: String) -> Self {
+    pub(crate) fn new(title: String, folder_token: String) -> Self {
         let id = token("doxcn", 22);
         let now = now_ms();
         let mut page = blocks::text_body(&title);

@@ -76,13 +76,14 @@ impl Client {
     /// Appends an empty `block` at the end of the document; returns the created block.
     async fn append_empty(&self, document_id: &str, block: Block) -> Result<Block> {
         let root = self.get_block(document_id, document_id).await?;
+        self.insert_empty(document_id, block, root.children.len())
+            .await
+    }
+
+    /// Inserts an empty `block` at `index` of the document's top level.
+    async fn insert_empty(&self, document_id: &str, block: Block, index: usize) -> Result<Block> {
         let created = self
-            .create_blocks(
-                document_id,
-                document_id,
-                &[block],
-                Some(root.children.len()),
-            )
+            .create_blocks(document_id, document_id, &[block], Some(index))
             .await?;
         created
             .children
@@ -94,6 +95,24 @@ impl Client {
     /// Appends an image to the end of a document; returns the image block's id.
     pub async fn insert_image(&self, document_id: &str, image: DocImage) -> Result<String> {
         let block = self.append_empty(document_id, Block::image()).await?;
+        self.fill_image(document_id, block, image).await
+    }
+
+    /// Inserts an image at `index` of the document's top level; returns the image block's id.
+    pub async fn insert_image_at(
+        &self,
+        document_id: &str,
+        image: DocImage,
+        index: usize,
+    ) -> Result<String> {
+        let block = self
+            .insert_empty(document_id, Block::image(), index)
+            .await?;
+        self.fill_image(document_id, block, image).await
+    }
+
+    /// Uploads the image into the new empty image `block` and points the block at it.
+    async fn fill_image(&self, document_id: &str, block: Block, image: DocImage) -> Result<String> {
         let block_id = block.block_id.ok_or_else(|| no_block("image"))?;
         let mut upload = DriveUpload::media(image.source, "docx_image", &block_id)
             .extra(serde_json::json!({ "drive_route_token": document_id }).to_string());

@@ -7,6 +7,7 @@
 
 mod card;
 pub(crate) mod de;
+mod drive;
 mod im;
 mod message;
 mod v1;
@@ -21,6 +22,7 @@ pub use card::{
     CardAction, CardActionData, CardActionResponse, CardActionV1, CardContext, CardOperator,
     CardUpdate, CardUpdateType, Toast, ToastType,
 };
+pub use drive::CommentAdded;
 pub use im::{BotMembership, Emoji, MessageRead, P2pChatEntered, Reaction, Reader};
 pub use message::{ChatType, Mention, MessageReceived, Sender, UserIds};
 pub use v1::MessageV1;
@@ -103,6 +105,8 @@ pub enum Event {
     CardAction(Box<CardAction>),
     /// The legacy v1 `message` event.
     MessageV1(Box<MessageV1>),
+    /// `drive.notice.comment_add_v1`: a comment or reply on a document.
+    CommentAdded(Box<CommentAdded>),
     /// Anything else, kept whole.
     Unknown { event_type: String, raw: Value },
 }
@@ -291,6 +295,10 @@ impl Event {
             "card.action.trigger" => {
                 let w = typed(event_type, event)?;
                 Event::CardAction(Box::new(CardAction::from_wire(w).map_err(missing)?))
+            }
+            "drive.notice.comment_add_v1" => {
+                let w: drive::Wire = typed(event_type, event)?;
+                Event::CommentAdded(Box::new(CommentAdded::from_wire(w).map_err(missing)?))
             }
             _ => Event::Unknown {
                 event_type: event_type.to_owned(),
