@@ -78,6 +78,7 @@ mod tests {
             media,
             media_errors: vec![],
             system_prompt: None,
+            doc_comment: None,
         }
     }
 

@@ -29,7 +29,7 @@ pub use llm::{
 };
 pub use read_tool::ReadTool;
 pub use tool::{SentByTool, Tool, ToolContent, ToolContext, ToolOutput, ToolRegistry, ToolSpec};
-pub use turn::{ChatKind, MediaFile, Turn};
+pub use turn::{ChatKind, DocComment, MediaFile, Turn};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

@@ -30,6 +30,7 @@ fn turn(text: &str) -> Turn {
         }],
         media_errors: vec!["file too large".into()],
         system_prompt: Some("be brief".into()),
+        doc_comment: None,
     }
 }
 

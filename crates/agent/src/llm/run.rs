@@ -274,12 +274,24 @@ fn user_message(turn: &Turn) -> Message {
         ChatKind::Dm => "dm",
         ChatKind::Group => "group",
         ChatKind::Topic => "topic",
+        ChatKind::DocComment => "docComment",
     };
-    let mut head = format!(
-        "[messageId={} chatId={} chatType={kind} sender={}",
-        turn.message_id, turn.chat_id, turn.sender_open_id
-    );
-    if let Some(t) = &turn.thread_id {
+    let mut head = match &turn.doc_comment {
+        // No chat: the ids the comment actions take (the answer itself goes to the thread).
+        Some(c) => format!(
+            "[chatType={kind} docToken={} docType={} commentId={} replyId={} sender={}",
+            c.file_token, c.file_type, c.comment_id, c.reply_id, turn.sender_open_id
+        ),
+        None => format!(
+            "[messageId={} chatId={} chatType={kind} sender={}",
+            turn.message_id, turn.chat_id, turn.sender_open_id
+        ),
+    };
+    if let Some(t) = turn
+        .thread_id
+        .as_ref()
+        .filter(|_| turn.doc_comment.is_none())
+    {
         head.push_str(&format!(" threadId={t}"));
     }
     head.push(']');

@@ -255,6 +255,7 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         media: vec![],
         media_errors: vec![],
         system_prompt: None,
+        doc_comment: None,
     }
 }
 
