@@ -101,7 +101,7 @@ pub async fn run(
 /// The outcome of an event older than `maxEventAgeMinutes` when its turn comes, if it is.
 pub(super) fn stale(account: &AccountRt, ev: &StoredEvent, what: &str) -> Option<Outcome> {
     let max_age = account.cfg.max_event_age.as_millis() as i64;
-    if !ev.created_at_ms.is_some_and(|t| now_ms() - t > max_age) {
+    if ev.created_at_ms.is_none_or(|t| now_ms() - t <= max_age) {
         return None;
     }
     tracing::info!(target: "lark", "[{}] skipping stale {what} (older than {} min)", account.id(), max_age / 60_000);
