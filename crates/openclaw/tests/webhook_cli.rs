@@ -143,28 +143,35 @@ async fn with_an_encrypt_key_bad_requests_are_refused_and_nothing_crashes() {
     gw.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lark_sim_webhook_deliveries_are_answered() {
-    let sim = bare_sim().await;
-    let env = TestEnv::new();
+/// A gateway on an encrypted, token-checked webhook with `dmPolicy: open`, and lark-sim's app
+/// pushing to it, its URL verified; with the gateway's address.
+async fn webhook_gateway(sim: &Sim, env: &TestEnv) -> (Gateway, String) {
     let lark = format!(
         "mode: \"webhook\", encryptKey: \"{ENCRYPT_KEY}\", verificationToken: \"{TOKEN}\", dmPolicy: \"open\""
     );
     env.write_config(&config(sim.base_url(), &lark, ""));
     let mut gw = env.spawn(&["gateway", "run", "--port", "0"]);
     let addr = gw.addr().await;
-    let state = sim.state();
-    state.add_app(AppSpec::webhook(
+    sim.state().add_app(AppSpec::webhook(
         APP,
         SECRET,
         &format!("http://{addr}/lark/webhook"),
         Some(ENCRYPT_KEY),
         Some(TOKEN),
     ));
-    state
+    sim.state()
         .verify_webhook(APP)
         .await
         .expect("the platform's URL verification");
+    (gw, addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lark_sim_webhook_deliveries_are_answered() {
+    let sim = bare_sim().await;
+    let env = TestEnv::new();
+    let (mut gw, addr) = webhook_gateway(&sim, &env).await;
+    let state = sim.state();
 
     seed_dm(state, APP, "oc_dm_webhook", "ou_wh_user");
     let m = say(
@@ -276,19 +283,8 @@ async fn wait_thread(
 async fn a_comment_mentioning_the_bot_over_the_webhook_is_answered_once_in_its_thread() {
     let sim = bare_sim().await;
     let env = TestEnv::new();
-    let lark = format!("mode: \"webhook\", encryptKey: \"{ENCRYPT_KEY}\", dmPolicy: \"open\"");
-    env.write_config(&config(sim.base_url(), &lark, ""));
-    let mut gw = env.spawn(&["gateway", "run", "--port", "0"]);
-    let addr = gw.addr().await;
+    let (mut gw, _) = webhook_gateway(&sim, &env).await;
     let state = sim.state();
-    state.add_app(AppSpec::webhook(
-        APP,
-        SECRET,
-        &format!("http://{addr}/lark/webhook"),
-        Some(ENCRYPT_KEY),
-        None,
-    ));
-    state.verify_webhook(APP).await.expect("URL verification");
     let client = lark::Client::builder(APP, SECRET)
         .base_url(sim.base_url())
         .build()
