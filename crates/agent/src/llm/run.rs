@@ -386,4 +386,33 @@ mod tests {
             "{w:?}"
         );
     }
+
+    #[test]
+    fn a_document_comment_turn_names_the_document_and_thread_not_a_chat() {
+        let turn = Turn {
+            account: "default".into(),
+            session_key: "lark:default:doc:doxcn1".into(),
+            chat_id: "doxcn1".into(),
+            chat_type: ChatKind::DocComment,
+            sender_open_id: "ou_ada".into(),
+            sender_name: None,
+            message_id: "7002".into(),
+            thread_id: Some("7001".into()),
+            text: "summarize".into(),
+            media: Vec::new(),
+            media_errors: Vec::new(),
+            system_prompt: None,
+            doc_comment: Some(crate::DocComment {
+                file_token: "doxcn1".into(),
+                file_type: "docx".into(),
+                comment_id: "7001".into(),
+                reply_id: "7002".into(),
+                quote: String::new(),
+            }),
+        };
+        assert_eq!(
+            user_message(&turn).text(),
+            "[chatType=docComment docToken=doxcn1 docType=docx commentId=7001 replyId=7002 sender=ou_ada]\nsummarize"
+        );
+    }
 }
