@@ -270,3 +270,39 @@ async fn a_commenter_the_dm_allowlist_refuses_gets_no_reply() {
             .contains("leak it")
     );
 }
+
+#[tokio::test]
+async fn under_pairing_a_commenter_is_answered_once_approved_and_no_code_goes_in_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = start(r#"dmPolicy: "pairing""#, &agent(dir.path())).await;
+    let doc = document(&h).await;
+    let before = comment(&h, &doc, ("ou_bo", "Bo"), "hello?", None);
+    let closed = h.wait_closed(before.event_id.as_deref().unwrap()).await;
+    assert_eq!(closed.status.as_str(), "refused", "{closed:?}");
+    assert_eq!(
+        closed.reason.as_deref(),
+        Some("commenter not paired (a DM to the bot gives a pairing code)")
+    );
+    assert_eq!(
+        thread(&h, &doc, &before.comment_id).len(),
+        1,
+        "nothing posted"
+    );
+    // Bo pairs in a DM, as anyone does; the owner approves the code.
+    h.seed("oc_dm_bo", lark_sim::ChatMode::P2p, &[("ou_bo", "Bo")]);
+    let dm = h.say("oc_dm_bo", "ou_bo", "hi", false);
+    let notice = text_of(&h.wait_replies("oc_dm_bo", &dm.message_id, 1).await[0]);
+    let code = pairing_code(&notice);
+    let store = h.gateway().ctx.store.clone();
+    store
+        .decide_pairing(&code, true, openclaw_gateway::store::now_ms())
+        .await
+        .unwrap()
+        .expect("the code was pending");
+    let after = comment(&h, &doc, ("ou_bo", "Bo"), "now?", Some(&before.comment_id));
+    wait_thread_len(&h, &doc, &before.comment_id, 3).await;
+    h.wait_closed(after.event_id.as_deref().unwrap()).await;
+    let replies = thread(&h, &doc, &before.comment_id);
+    assert_eq!(replies.len(), 3, "{replies:?}");
+    assert_eq!(replies[2], (bot(&h), "Noted: now?".into()));
+}
