@@ -40,7 +40,11 @@ fn echo(turn: &Turn) -> String {
 /// Drops the `[chatId=oc_x sender=ou_x]` the gateway puts before group text, and the one space or
 /// newline after it, so that echoing a group message gives back what the user wrote.
 fn strip_group_prefix(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix("[chatId=") else {
+    // A group's `[chatId=… sender=…]` line, or a document comment's `[docComment … sender=…]`.
+    let Some(rest) = text
+        .strip_prefix("[chatId=")
+        .or_else(|| text.strip_prefix("[docComment "))
+    else {
         return text;
     };
     let Some(end) = rest.find(']') else {
@@ -80,6 +84,7 @@ mod tests {
             system_prompt: None,
             tools: Default::default(),
             skills: None,
+            doc_comment: None,
         }
     }
 

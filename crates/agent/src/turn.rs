@@ -14,12 +14,15 @@ pub struct Turn {
     /// The account id: "default" or the account's name.
     pub account: String,
     /// The conversation this turn belongs to: `lark:<account>:dm:<open_id>`,
-    /// `lark:<account>:group:<chat_id>` or `lark:<account>:thread:<thread_id>`.
+    /// `lark:<account>:group:<chat_id>`, `lark:<account>:thread:<thread_id>` or, for a
+    /// document's comments, `lark:<account>:doc:<file_token>`.
     pub session_key: String,
+    /// The chat; for a document comment, the document's token.
     pub chat_id: String,
     pub chat_type: ChatKind,
     pub sender_open_id: String,
     pub sender_name: Option<String>,
+    /// The message answered; for a document comment, the comment's reply id.
     pub message_id: String,
     pub thread_id: Option<String>,
     /// The normalized text; group turns start with a `[chatId=oc_x sender=ou_x]` line.
@@ -37,6 +40,25 @@ pub struct Turn {
     /// Which skills this turn is offered (the group's `skills`); `None`: every enabled skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<String>>,
+    /// Set when the turn is a comment on a document that @-mentions the bot (`chatType`
+    /// `docComment`): the answer is posted as a reply in that comment's thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_comment: Option<DocComment>,
+}
+
+/// The document comment a `docComment` turn answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocComment {
+    /// The document's token and type (`docx`, `sheet`, `file`, `doc`, ...).
+    pub file_token: String,
+    pub file_type: String,
+    /// The thread, and the reply in it that mentioned the bot.
+    pub comment_id: String,
+    pub reply_id: String,
+    /// The passage the thread is about (empty: the whole document).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub quote: String,
 }
 
 /// The kind of chat a turn came from.
@@ -46,6 +68,9 @@ pub enum ChatKind {
     Dm,
     Group,
     Topic,
+    /// A comment on a document (see [`Turn::doc_comment`]).
+    #[serde(rename = "docComment")]
+    DocComment,
 }
 
 /// A downloaded attachment.

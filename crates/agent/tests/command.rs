@@ -32,6 +32,7 @@ fn turn(text: &str) -> Turn {
         system_prompt: Some("be brief".into()),
         tools: Default::default(),
         skills: None,
+        doc_comment: None,
     }
 }
 

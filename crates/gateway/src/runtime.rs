@@ -28,6 +28,8 @@ pub struct Wake {
 pub struct Ctx {
     pub store: Arc<dyn Store>,
     pub agent: Arc<dyn Agent>,
+    /// An LLM agent's MCP servers, skills and workspace files (for `/status`).
+    pub extensions: Option<Arc<openclaw_agent::Extensions>>,
     /// `agent.*` as configured (streaming defaults, the provider's kind).
     pub agent_config: AgentConfig,
     /// `session.*` (how DMs map to the agent's sessions).

@@ -50,13 +50,7 @@ async fn pairing_gives_one_code_and_lets_the_user_in_once_approved_even_after_a_
     let first = h.say("oc_dm", "ou_new", "hi", false);
     let replies = h.wait_replies("oc_dm", &first.message_id, 1).await;
     let notice = text_of(&replies[0]);
-    let code: String = notice
-        .split("pairing code: ")
-        .nth(1)
-        .expect("a code in the notice")
-        .chars()
-        .take(8)
-        .collect();
+    let code = pairing_code(&notice);
     assert!(
         code.chars()
             .all(|c| "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".contains(c)),

@@ -143,28 +143,35 @@ async fn with_an_encrypt_key_bad_requests_are_refused_and_nothing_crashes() {
     gw.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lark_sim_webhook_deliveries_are_answered() {
-    let sim = bare_sim().await;
-    let env = TestEnv::new();
+/// A gateway on an encrypted, token-checked webhook with `dmPolicy: open`, and lark-sim's app
+/// pushing to it, its URL verified; with the gateway's address.
+async fn webhook_gateway(sim: &Sim, env: &TestEnv) -> (Gateway, String) {
     let lark = format!(
         "mode: \"webhook\", encryptKey: \"{ENCRYPT_KEY}\", verificationToken: \"{TOKEN}\", dmPolicy: \"open\""
     );
     env.write_config(&config(sim.base_url(), &lark, ""));
     let mut gw = env.spawn(&["gateway", "run", "--port", "0"]);
     let addr = gw.addr().await;
-    let state = sim.state();
-    state.add_app(AppSpec::webhook(
+    sim.state().add_app(AppSpec::webhook(
         APP,
         SECRET,
         &format!("http://{addr}/lark/webhook"),
         Some(ENCRYPT_KEY),
         Some(TOKEN),
     ));
-    state
+    sim.state()
         .verify_webhook(APP)
         .await
         .expect("the platform's URL verification");
+    (gw, addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lark_sim_webhook_deliveries_are_answered() {
+    let sim = bare_sim().await;
+    let env = TestEnv::new();
+    let (mut gw, addr) = webhook_gateway(&sim, &env).await;
+    let state = sim.state();
 
     seed_dm(state, APP, "oc_dm_webhook", "ou_wh_user");
     let m = say(
@@ -239,6 +246,102 @@ async fn a_websocket_and_a_webhook_account_answer_at_once() {
         modes,
         [("default", "websocket"), ("hooks", "webhook")],
         "{v:#}"
+    );
+    gw.stop().await;
+}
+
+/// The replies of a document's comment thread, as `(user_id, text)`, polled until there are `n`.
+async fn wait_thread(
+    state: &lark_sim::SimState,
+    doc: &str,
+    comment_id: &str,
+    n: usize,
+) -> Vec<(String, String)> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let replies: Vec<(String, String)> = state
+            .file_comments(APP, doc)
+            .unwrap()
+            .iter()
+            .filter(|t| t["comment_id"] == comment_id)
+            .flat_map(|t| t["replies"].as_array().cloned().unwrap_or_default())
+            .map(|r| {
+                (
+                    r["user_id"].as_str().unwrap_or_default().to_owned(),
+                    r["text"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        if replies.len() >= n || tokio::time::Instant::now() > deadline {
+            return replies;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comment_mentioning_the_bot_over_the_webhook_is_answered_once_in_its_thread() {
+    let sim = bare_sim().await;
+    let env = TestEnv::new();
+    let (mut gw, _) = webhook_gateway(&sim, &env).await;
+    let state = sim.state();
+    let client = lark::Client::builder(APP, SECRET)
+        .base_url(sim.base_url())
+        .build()
+        .unwrap();
+    let doc = client
+        .create_document(Some("Plan"), None)
+        .await
+        .unwrap()
+        .document_id;
+    let comment = |text: &str, thread: Option<&str>| {
+        state
+            .user_comments(
+                APP,
+                serde_json::from_value(json!({
+                    "file_token": doc, "file_type": "docx", "user": {"open_id": "ou_ada", "name": "Ada"},
+                    "text": text, "mention_bot": true, "comment_id": thread
+                }))
+                .unwrap(),
+            )
+            .unwrap()
+    };
+    let bot = state.app(APP).unwrap().bot_open_id.clone();
+    let first = comment("please summarize", None);
+    let replies = wait_thread(state, &doc, &first.comment_id, 2).await;
+    assert_eq!(
+        replies.get(1),
+        Some(&(bot.clone(), "please summarize".to_owned())),
+        "{replies:?}"
+    );
+    // The same event pushed again: acknowledged, not answered again.
+    let body = state
+        .deliveries(APP)
+        .unwrap()
+        .into_iter()
+        .find(|d| Some(&d.event_id) == first.event_id.as_ref())
+        .map(|d| d.body)
+        .unwrap();
+    let again = state.inject_raw(APP, body).unwrap();
+    let d = state.wait_delivery(APP, &again, WAIT).await.unwrap();
+    assert_eq!(d.status, lark_sim::DeliveryStatus::Acked, "{d:?}");
+    comment("thanks", Some(&first.comment_id));
+    let replies = wait_thread(state, &doc, &first.comment_id, 4).await;
+    let texts: Vec<&str> = replies.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(texts.len(), 4, "{replies:?}");
+    assert_eq!(
+        texts[..3],
+        [
+            &format!("@{bot} please summarize") as &str,
+            "please summarize",
+            &format!("@{bot} thanks")
+        ],
+        "{replies:?}"
+    );
+    // The echo agent echoes the turn: the thread so far, then the comment.
+    assert_eq!(
+        texts[3],
+        "Earlier in this thread:\nou_ada: please summarize\nyou: please summarize\nThe comment:\nthanks"
     );
     gw.stop().await;
 }

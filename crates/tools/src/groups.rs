@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 /// Every group, in the order of the document.
 pub const GROUPS: [&str; 12] = [
-    "im", "doc", "comment", "wiki", "sheet", "bitable", "drive", "perm", "calendar", "task", "chat",
-    "reaction",
+    "im", "doc", "comment", "wiki", "sheet", "bitable", "drive", "perm", "calendar", "task",
+    "chat", "reaction",
 ];
 
 /// The group of an action (by its name).

@@ -289,12 +289,24 @@ fn user_message(turn: &Turn) -> Message {
         ChatKind::Dm => "dm",
         ChatKind::Group => "group",
         ChatKind::Topic => "topic",
+        ChatKind::DocComment => "docComment",
     };
-    let mut head = format!(
-        "[messageId={} chatId={} chatType={kind} sender={}",
-        turn.message_id, turn.chat_id, turn.sender_open_id
-    );
-    if let Some(t) = &turn.thread_id {
+    let mut head = match &turn.doc_comment {
+        // No chat: the ids the comment actions take (the answer itself goes to the thread).
+        Some(c) => format!(
+            "[chatType={kind} docToken={} docType={} commentId={} replyId={} sender={}",
+            c.file_token, c.file_type, c.comment_id, c.reply_id, turn.sender_open_id
+        ),
+        None => format!(
+            "[messageId={} chatId={} chatType={kind} sender={}",
+            turn.message_id, turn.chat_id, turn.sender_open_id
+        ),
+    };
+    if let Some(t) = turn
+        .thread_id
+        .as_ref()
+        .filter(|_| turn.doc_comment.is_none())
+    {
         head.push_str(&format!(" threadId={t}"));
     }
     head.push(']');
@@ -387,6 +399,37 @@ mod tests {
         assert!(
             w >= Duration::from_millis(1600) && w <= Duration::from_millis(2400),
             "{w:?}"
+        );
+    }
+
+    #[test]
+    fn a_document_comment_turn_names_the_document_and_thread_not_a_chat() {
+        let turn = Turn {
+            account: "default".into(),
+            session_key: "lark:default:doc:doxcn1".into(),
+            chat_id: "doxcn1".into(),
+            chat_type: ChatKind::DocComment,
+            sender_open_id: "ou_ada".into(),
+            sender_name: None,
+            message_id: "7002".into(),
+            thread_id: Some("7001".into()),
+            text: "summarize".into(),
+            media: Vec::new(),
+            media_errors: Vec::new(),
+            system_prompt: None,
+            tools: Default::default(),
+            skills: None,
+            doc_comment: Some(crate::DocComment {
+                file_token: "doxcn1".into(),
+                file_type: "docx".into(),
+                comment_id: "7001".into(),
+                reply_id: "7002".into(),
+                quote: String::new(),
+            }),
+        };
+        assert_eq!(
+            user_message(&turn).text(),
+            "[chatType=docComment docToken=doxcn1 docType=docx commentId=7001 replyId=7002 sender=ou_ada]\nsummarize"
         );
     }
 }

@@ -257,6 +257,7 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         system_prompt: None,
         tools: Default::default(),
         skills: None,
+        doc_comment: None,
     }
 }
 

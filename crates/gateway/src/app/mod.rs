@@ -22,7 +22,7 @@ use crate::observe::metrics::Metrics;
 use crate::runtime::{Ctx, stopped};
 use crate::store::{Replica, now_ms};
 
-pub use agent::{AgentDeps, agent_from};
+pub use agent::{AgentDeps, agent_from, agent_with_extensions};
 
 /// Turns running at once across all chats (each chat runs one at a time).
 const TURN_SLOTS: usize = 64;
@@ -116,7 +116,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         store.heartbeat(&replica).await?;
         tracing::info!(target: "gateway", "store: {store:?}, shared with other replicas (this one is {})", replica.id);
     }
-    let agent = agent_from(
+    let (agent, extensions) = agent_with_extensions(
         &config.agent,
         &AgentDeps {
             store: store.clone(),
@@ -129,6 +129,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
     let ctx = Arc::new(Ctx {
         store,
         agent,
+        extensions,
         agent_config: config.agent.clone(),
         session: config.session.clone(),
         metrics: Metrics::default(),

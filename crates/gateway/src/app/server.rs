@@ -82,9 +82,12 @@ async fn status(State(ctx): State<Arc<Ctx>>) -> Response {
         accounts.push(crate::observe::status::account_status(&ctx, a).await);
     }
     let store = crate::observe::status::store_status(&ctx).await;
+    // An LLM's MCP servers (state, tool counts), skills and workspace files with their total.
+    let agent = ctx.extensions.as_ref().map(|e| e.status());
     json_response(
         StatusCode::OK,
-        json!({ "running": true, "accounts": accounts, "store": store }).to_string(),
+        json!({ "running": true, "accounts": accounts, "store": store, "agent": agent })
+            .to_string(),
     )
 }
 

@@ -6,6 +6,7 @@
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
 
+mod comment;
 pub mod lease;
 mod media;
 pub(crate) mod names;

@@ -45,40 +45,17 @@ pub(super) async fn respond(
     let chat = turn.chat_id.clone();
     let writer =
         streaming_on(ctx, account, &chat, is_dm).then(|| CardWriter::start(ctx, account, ev, msg));
-    let mut stream = ctx.agent.run(turn);
-    let mut answer = String::new();
-    let mut sent: Vec<SentByTool> = Vec::new();
-    let mut first_token: Option<Instant> = None;
     let prefix = outbound::text::prefix(&account.cfg.openclaw, &ctx.agent_config);
     let prefix = prefix.as_deref();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(AgentEvent::Text(delta)) => {
-                first_token.get_or_insert_with(Instant::now);
-                answer.push_str(&delta);
+    let (answer, sent, first_token) =
+        collect(ctx, acct, msg.message_id.as_str(), turn, |answer, sent| {
+            if let Some(w) = &writer
+                && !starts_a_sent_message(answer, sent, &chat)
+            {
+                w.show(&outbound::text::with_prefix(prefix, answer));
             }
-            Ok(AgentEvent::Truncate(len)) => openclaw_agent::truncate(&mut answer, len),
-            Ok(AgentEvent::Sent(s)) => sent.push(s),
-            Ok(AgentEvent::Usage(u)) => ctx.metrics.tokens(acct, &u),
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(target: "lark", "[{acct}] agent {} failed on {}: {e}", ctx.agent.name(), msg.message_id);
-                ctx.metrics.turn(acct, "agent_error", Duration::ZERO);
-                // What was already written stays; the sentence says why it stops there.
-                if !answer.trim().is_empty() {
-                    answer.push_str("\n\n");
-                }
-                answer.push_str(&e.user_message());
-                break;
-            }
-        }
-        if let Some(w) = &writer
-            && !starts_a_sent_message(&answer, &sent, &chat)
-        {
-            w.show(&outbound::text::with_prefix(prefix, &answer));
-        }
-    }
-    drop(stream);
+        })
+        .await;
     let live = match writer {
         Some(w) => w.end().await,
         None => None,
@@ -105,6 +82,46 @@ pub(super) async fn respond(
         parts.extend(more);
     }
     serde_json::to_string(&parts).unwrap_or_else(|_| "[]".into())
+}
+
+/// Runs the turn's agent to its end: the answer (an error's sentence added to what was already
+/// written), what its tools sent, and when the first text came. `each` sees the answer so far
+/// after every event.
+pub(super) async fn collect(
+    ctx: &Ctx,
+    acct: &str,
+    what: &str,
+    turn: Turn,
+    mut each: impl FnMut(&str, &[SentByTool]),
+) -> (String, Vec<SentByTool>, Option<Instant>) {
+    let mut stream = ctx.agent.run(turn);
+    let mut answer = String::new();
+    let mut sent: Vec<SentByTool> = Vec::new();
+    let mut first_token: Option<Instant> = None;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(AgentEvent::Text(delta)) => {
+                first_token.get_or_insert_with(Instant::now);
+                answer.push_str(&delta);
+            }
+            Ok(AgentEvent::Truncate(len)) => openclaw_agent::truncate(&mut answer, len),
+            Ok(AgentEvent::Sent(s)) => sent.push(s),
+            Ok(AgentEvent::Usage(u)) => ctx.metrics.tokens(acct, &u),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(target: "lark", "[{acct}] agent {} failed on {what}: {e}", ctx.agent.name());
+                ctx.metrics.turn(acct, "agent_error", Duration::ZERO);
+                // What was already written stays; the sentence says why it stops there.
+                if !answer.trim().is_empty() {
+                    answer.push_str("\n\n");
+                }
+                answer.push_str(&e.user_message());
+                break;
+            }
+        }
+        each(&answer, &sent);
+    }
+    (answer, sent, first_token)
 }
 
 /// Whitespace-insensitive form for comparing texts.

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lark::model::event::{ChatType, Envelope, Event, MessageReceived};
+use lark::model::event::{ChatType, Envelope, Event, MessageReceived, UserIds};
 use openclaw_agent::{ChatKind, ToolFilter, Turn};
 use openclaw_format::inbound::{agent_text, forwarded_text, group_prefix_named};
 
@@ -43,18 +43,15 @@ pub async fn run(
             ));
         }
     };
-    let Event::MessageReceived(msg) = envelope.event else {
-        return Ok(Outcome::closed(EventStatus::Ignored, "not a message"));
+    let msg = match envelope.event {
+        Event::MessageReceived(msg) => msg,
+        Event::CommentAdded(c) => return super::comment::run(ctx, account, ev, *c).await,
+        _ => return Ok(Outcome::closed(EventStatus::Ignored, "not a message")),
     };
     let mut status = ev.status;
     if status == EventStatus::Received {
-        let max_age = account.cfg.max_event_age.as_millis() as i64;
-        if ev.created_at_ms.is_some_and(|t| now_ms() - t > max_age) {
-            tracing::info!(target: "lark", "[{acct}] skipping stale message {} (older than {} min)", msg.message_id, max_age / 60_000);
-            return Ok(Outcome::closed(
-                EventStatus::Expired,
-                "older than the age cutoff",
-            ));
+        if let Some(expired) = stale(account, &ev, &format!("message {}", msg.message_id)) {
+            return Ok(expired);
         }
         match admit(ctx, account, &ev, &msg).await? {
             Some(reason) => {
@@ -101,6 +98,19 @@ pub async fn run(
     })
 }
 
+/// The outcome of an event older than `maxEventAgeMinutes` when its turn comes, if it is.
+pub(super) fn stale(account: &AccountRt, ev: &StoredEvent, what: &str) -> Option<Outcome> {
+    let max_age = account.cfg.max_event_age.as_millis() as i64;
+    if ev.created_at_ms.is_none_or(|t| now_ms() - t <= max_age) {
+        return None;
+    }
+    tracing::info!(target: "lark", "[{}] skipping stale {what} (older than {} min)", account.id(), max_age / 60_000);
+    Some(Outcome::closed(
+        EventStatus::Expired,
+        "older than the age cutoff",
+    ))
+}
+
 /// Whether more of the chat's messages wait behind `ev` (then the turn shows no typing
 /// indicator). A store that cannot tell says no.
 async fn queued_behind(ctx: &Ctx, ev: &StoredEvent) -> bool {
@@ -133,19 +143,10 @@ async fn admit(
         return Ok(Some("sent by a bot"));
     }
     let bot = account.bot().await.map_err(TurnError::Identity)?;
-    let ids = &msg.sender.sender_id;
-    let sender_ids: Vec<&str> = [
-        ids.open_id.as_ref().map(|i| i.as_str()),
-        ids.union_id.as_ref().map(|i| i.as_str()),
-        ids.user_id.as_ref().map(|i| i.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     let facts = Facts {
         is_dm: msg.chat_type == ChatType::P2p,
         chat_id: msg.chat_id.as_str(),
-        sender_ids,
+        sender_ids: sender_ids(&msg.sender.sender_id),
         mentions_bot: msg.mentions_open_id(&bot.open_id),
     };
     match policy::judge(&account.cfg, &facts) {
@@ -153,6 +154,18 @@ async fn admit(
         Verdict::Refuse(reason) => Ok(Some(reason)),
         Verdict::Pairing => pairing(ctx, account, ev, msg).await,
     }
+}
+
+/// Every id a sender is known by (open id, union id, user id).
+pub(super) fn sender_ids(ids: &UserIds) -> Vec<&str> {
+    [
+        ids.open_id.as_ref().map(|i| i.as_str()),
+        ids.union_id.as_ref().map(|i| i.as_str()),
+        ids.user_id.as_ref().map(|i| i.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 async fn pairing(
@@ -267,6 +280,7 @@ async fn answer(
         system_prompt,
         tools,
         skills,
+        doc_comment: None,
     };
     let is_dm = kind == ChatKind::Dm;
     Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)

@@ -86,6 +86,9 @@ async fn record(
         status: EventStatus::Ignored,
     };
     if let Event::MessageReceived(m) = &envelope.event {
+        // A reply to it counts on its chat's send budget (the long connection tells the client
+        // itself; a webhook's or a recovered message is told here).
+        account.client.learn_chat(&m.message_id, &m.chat_id);
         event.message_id = Some(m.message_id.to_string());
         event.chat_key = Some(m.chat_id.to_string());
         if let Some(t) = m.create_time_ms {
@@ -94,18 +97,21 @@ async fn record(
                 account.gaps.platform_time(t as i64, received_at_ms);
             }
         }
-        let max_age = account.cfg.max_event_age.as_millis() as i64;
-        let stale = event
-            .created_at_ms
-            .is_some_and(|t| received_at_ms - t > max_age);
-        event.status = if stale {
-            EventStatus::Expired
-        } else {
-            EventStatus::Received
-        };
+        event.status = fresh(account, event.created_at_ms, received_at_ms);
         if let Some(first) = account.twins.earlier(m) {
             tracing::warn!(target: "lark", "[{acct}] suppressed message {}: same sender, chat, creation time and content as {first} (the platform pushed it twice under two ids)", m.message_id);
             event.status = EventStatus::Ignored;
+        }
+    }
+    if let Event::CommentAdded(c) = &envelope.event {
+        // Claimed like a message: the reply id is the message id (a thread's first reply when
+        // it is new), so one comment pushed twice is answered once. Only a mention of the bot
+        // is a turn, in the queue of its document.
+        let reply = c.reply_id.as_ref().map_or("", |r| r.as_str());
+        event.message_id = Some(format!("comment:{}:{reply}", c.comment_id));
+        if c.is_mentioned {
+            event.chat_key = Some(doc_queue(&c.file_token));
+            event.status = fresh(account, event.created_at_ms, received_at_ms);
         }
     }
     if event.event_id.is_empty() {
@@ -146,6 +152,21 @@ async fn record(
             Ok(Accepted::Duplicate)
         }
     }
+}
+
+/// `Received`, or `Expired` when created longer than `maxEventAgeMinutes` before it arrived.
+fn fresh(account: &AccountRt, created_at_ms: Option<i64>, received_at_ms: i64) -> EventStatus {
+    let max_age = account.cfg.max_event_age.as_millis() as i64;
+    if created_at_ms.is_some_and(|t| received_at_ms - t > max_age) {
+        EventStatus::Expired
+    } else {
+        EventStatus::Received
+    }
+}
+
+/// The queue of a document's comments: one turn at a time per document, in order.
+pub(crate) fn doc_queue(file_token: &str) -> String {
+    format!("doc:{file_token}")
 }
 
 fn message_id_of(envelope: &Envelope) -> &str {

@@ -6,6 +6,7 @@
 //! Each part's uuid is derived from (account, inbound message id, part index), so a retry, a
 //! redelivery or a restart re-sends the same uuid and the platform posts the part once.
 
+pub mod comment;
 mod error;
 pub mod parts;
 pub mod stream;

@@ -198,6 +198,17 @@ impl Harness {
     }
 }
 
+/// The 8-character code in a pairing notice.
+pub fn pairing_code(notice: &str) -> String {
+    notice
+        .split("pairing code: ")
+        .nth(1)
+        .expect("a code in the notice")
+        .chars()
+        .take(8)
+        .collect()
+}
+
 /// The text of a text message view.
 pub fn text_of(m: &Value) -> String {
     m["content"]["text"].as_str().unwrap_or_default().to_owned()

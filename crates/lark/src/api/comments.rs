@@ -64,6 +64,35 @@ impl ReplyElement {
         }
     }
 
+    /// Text with `<at user_id="ou_xxx">Name</at>` mentions as comment elements.
+    pub fn parse(text: &str) -> Vec<ReplyElement> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("<at ") {
+            let Some(end) = rest[start..].find("</at>").map(|e| start + e + 5) else {
+                break;
+            };
+            let tag = &rest[start..end];
+            let id = tag
+                .split(['"', '\''])
+                .nth(1)
+                .filter(|_| tag.contains("user_id="))
+                .unwrap_or("");
+            if id.is_empty() {
+                break;
+            }
+            if start > 0 {
+                out.push(ReplyElement::text(&rest[..start]));
+            }
+            out.push(ReplyElement::person(id));
+            rest = &rest[end..];
+        }
+        if !rest.is_empty() {
+            out.push(ReplyElement::text(rest));
+        }
+        out
+    }
+
     /// The element as text: mentions as `@open_id`, links as their URL.
     pub fn plain(&self) -> String {
         match self.kind.as_str() {
@@ -232,6 +261,21 @@ impl Client {
         .query("user_id_type", "open_id")
         .json(&body)
         .not_retry_safe();
+        self.call(req).await
+    }
+
+    /// One thread with its first replies and the passage it quotes.
+    pub async fn get_comment(
+        &self,
+        file: CommentedFile<'_>,
+        comment_id: &CommentId,
+    ) -> Result<Comment> {
+        let req = Req::route(Route::Workspace(W::CommentGet {
+            file_token: file.token.to_owned(),
+            comment_id: comment_id.0.clone(),
+        }))
+        .query("file_type", file.file_type)
+        .query("user_id_type", "open_id");
         self.call(req).await
     }
 

@@ -132,35 +132,6 @@ fn file_type(param: &str, given: Option<&str>, link_kind: &str) -> ToolResult<St
     }
 }
 
-/// Text with `<at user_id="ou_xxx">Name</at>` mentions as comment elements.
-pub(crate) fn elements(text: &str) -> Vec<ReplyElement> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("<at ") {
-        let Some(end) = rest[start..].find("</at>").map(|e| start + e + 5) else {
-            break;
-        };
-        let tag = &rest[start..end];
-        let id = tag
-            .split(['"', '\''])
-            .nth(1)
-            .filter(|_| tag.contains("user_id="))
-            .unwrap_or("");
-        if id.is_empty() {
-            break;
-        }
-        if start > 0 {
-            out.push(ReplyElement::text(&rest[..start]));
-        }
-        out.push(ReplyElement::person(id));
-        rest = &rest[end..];
-    }
-    if !rest.is_empty() {
-        out.push(ReplyElement::text(rest));
-    }
-    out
-}
-
 impl Tools {
     /// The commented file behind `input` and `doc_type`: a `/wiki/` link becomes the object its
     /// node holds.
@@ -222,7 +193,10 @@ impl Tools {
             token: &token,
             file_type: &kind,
         };
-        let c = self.client.create_comment(file, elements(text)).await?;
+        let c = self
+            .client
+            .create_comment(file, ReplyElement::parse(text))
+            .await?;
         Ok(CommentAdded {
             ok: true,
             reply_id: c
@@ -246,7 +220,10 @@ impl Tools {
             token: &token,
             file_type: &kind,
         };
-        let r = self.client.reply_comment(file, &id, elements(text)).await?;
+        let r = self
+            .client
+            .reply_comment(file, &id, ReplyElement::parse(text))
+            .await?;
         Ok(CommentReplied {
             ok: true,
             comment_id: id.0,
