@@ -80,12 +80,15 @@ impl Extensions {
         let mut dirs: Vec<PathBuf> = cfg.skills.dirs.clone();
         dirs.push(state_dir.join("skills"));
         dirs.push(workspace.join("skills"));
-        let skills = SkillSources::with_shipped(
-            &state_dir.join("bundled-skills"),
-            &opts.shipped,
-            dirs,
-            cfg.skills.enabled.clone(),
-        );
+        let skills = SkillSources {
+            disabled: cfg.skills.disabled.clone(),
+            ..SkillSources::with_shipped(
+                &state_dir.join("bundled-skills"),
+                &opts.shipped,
+                dirs,
+                cfg.skills.enabled.clone(),
+            )
+        };
         let mut policy = FetchPolicy {
             allow_private: opts.allow_private_urls,
             ..FetchPolicy::default()

@@ -48,8 +48,11 @@ pub enum McpTransport {
 pub struct SkillsConfig {
     /// Only these skills (by name) are offered; `None`: every skill found.
     pub enabled: Option<Vec<String>>,
-    /// More folders of skills, after `<state>/skills/` and `<workspace>/skills/` in precedence.
+    /// More folders of skills, after `<state>/skills/` and `<workspace>/skills/` in precedence
+    /// (then OpenClaw's `skills.load.extraDirs`).
     pub dirs: Vec<PathBuf>,
+    /// OpenClaw's `skills.entries.<name>.enabled: false`: never offered.
+    pub disabled: Vec<String>,
 }
 
 /// The schema of `agent.mcpServers`, `agent.skills` and `agent.workspace`.
@@ -169,16 +172,31 @@ pub(crate) fn mcp_servers(agent: &Obj<'_>, ctx: &Ctx<'_>) -> Result<Vec<McpServe
     Ok(out)
 }
 
-pub(crate) fn skills(agent: &Obj<'_>, ctx: &Ctx<'_>) -> SkillsConfig {
+/// `agent.skills`, with OpenClaw's `skills` section and `agents.defaults.skills` (`top` is the
+/// file's root): ours name the list first, OpenClaw's add folders and switch skills off.
+pub(crate) fn skills(agent: &Obj<'_>, top: &Obj<'_>, ctx: &Ctx<'_>) -> SkillsConfig {
     let skills = agent.obj("skills");
-    SkillsConfig {
-        enabled: skills.strings("enabled"),
-        dirs: skills
-            .strings("dirs")
-            .unwrap_or_default()
+    let theirs = top.obj("skills");
+    let dirs = |list: Option<Vec<String>>| -> Vec<PathBuf> {
+        list.unwrap_or_default()
             .iter()
             .filter(|d| !d.trim().is_empty())
             .map(|d| resolve_in(d, ctx.base_dir, ctx.env))
+            .collect()
+    };
+    let mut all = dirs(skills.strings("dirs"));
+    all.extend(dirs(theirs.obj("load").strings("extraDirs")));
+    SkillsConfig {
+        enabled: skills
+            .strings("enabled")
+            .or_else(|| top.obj("agents").obj("defaults").strings("skills")),
+        dirs: all,
+        disabled: theirs
+            .obj("entries")
+            .entries()
+            .into_iter()
+            .filter(|(_, e)| e.bool("enabled") == Some(false))
+            .map(|(name, _)| name.to_owned())
             .collect(),
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn config(raw: &Node, env: Env<'_>, base_dir: &Path) -> Result<Config
             message: format!("no account is named {name:?}; name one under {key}.accounts"),
         });
     }
-    let mut agent = agent(&top.obj("agent"), &ctx)?;
+    let mut agent = agent(&top.obj("agent"), &top, &ctx)?;
     crate::model::apply(&mut agent, &top, &ctx)?;
     Ok(Config {
         lark: LarkConfig {
@@ -126,7 +126,7 @@ fn queue(queue: &Obj<'_>) -> QueueConfig {
     }
 }
 
-fn agent(agent: &Obj<'_>, ctx: &Ctx<'_>) -> Result<AgentConfig, ConfigError> {
+fn agent(agent: &Obj<'_>, top: &Obj<'_>, ctx: &Ctx<'_>) -> Result<AgentConfig, ConfigError> {
     let provider = agent
         .str("provider")
         .and_then(Provider::from_spelling)
@@ -167,7 +167,7 @@ fn agent(agent: &Obj<'_>, ctx: &Ctx<'_>) -> Result<AgentConfig, ConfigError> {
         api_key: None,
         model_ref: None,
         mcp_servers: agent_ext::mcp_servers(agent, ctx)?,
-        skills: agent_ext::skills(agent, ctx),
+        skills: agent_ext::skills(agent, top, ctx),
         workspace: agent_ext::workspace(agent, ctx),
     })
 }

@@ -34,6 +34,12 @@ pub(crate) fn account(scope: &Scope<'_, '_>, ctx: &Ctx<'_>) -> AccountExtras {
                 .map(|on| ((*g).to_owned(), on))
         })
         .collect();
+    let tools_list = |key: &str| {
+        scope
+            .pick(|o| o.obj("tools").strings(key))
+            .unwrap_or_default()
+    };
+    let (tools_allow, tools_deny) = (tools_list("allow"), tools_list("deny"));
     let allow_bots = scope
         .pick(|o| {
             o.bool("allowBots")
@@ -67,6 +73,8 @@ pub(crate) fn account(scope: &Scope<'_, '_>, ctx: &Ctx<'_>) -> AccountExtras {
             .pick(|o| o.obj("streaming").obj("block").bool("enabled"))
             .unwrap_or(false),
         tools,
+        tools_allow,
+        tools_deny,
         reactions: scope.pick(|o| o.obj("actions").bool("reactions")),
         allow_bots,
         reaction_notifications: scope

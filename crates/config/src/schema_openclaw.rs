@@ -36,7 +36,6 @@ const ROOT_IGNORED: &[&str] = &[
     "attachments",
     "telemetry",
     "mcp",
-    "skills",
     "cron",
     "env",
     "browser",
@@ -146,7 +145,6 @@ const AGENT_DEFAULTS_IGNORED: &[&str] = &[
     "sandbox",
     "sessionStore",
     "silentReply",
-    "skills",
     "skipBootstrap",
     "skipOptionalBootstrapFiles",
     "startupContext",
@@ -291,8 +289,33 @@ pub(crate) fn extend_root(root: &mut Vec<(&'static str, Schema)>) {
         )),
     );
     let defaults = object(
-        vec![("model", model), ("workspace", leaf(Str))],
+        vec![
+            ("model", model),
+            ("workspace", leaf(Str)),
+            ("skills", leaf(StrList)),
+        ],
         AGENT_DEFAULTS_IGNORED,
+    );
+    // `skills`: the folders to load (`load.extraDirs`) and the skills switched off
+    // (`entries.<name>.enabled`); installing, the workshop and bundled lists are OpenClaw's own.
+    let skills = object(
+        vec![
+            (
+                "load",
+                object(
+                    vec![("extraDirs", leaf(StrList))],
+                    &["allowSymlinkTargets", "watch"],
+                ),
+            ),
+            (
+                "entries",
+                map(
+                    "<skill>",
+                    object(vec![("enabled", leaf(Bool))], &["apiKey", "env", "config"]),
+                ),
+            ),
+        ],
+        &["allowBundled", "install", "workshop", "limits"],
     );
     let queue = object(
         vec![
@@ -341,6 +364,7 @@ pub(crate) fn extend_root(root: &mut Vec<(&'static str, Schema)>) {
                 MESSAGES_IGNORED,
             ),
         ),
+        ("skills", skills),
         (
             "secrets",
             object(
@@ -406,6 +430,7 @@ pub(crate) fn account_fields(top: bool) -> Vec<(&'static str, Schema)> {
     let tool_groups = crate::extras::TOOL_GROUPS
         .into_iter()
         .map(|name| (name, leaf(Bool)))
+        .chain([("allow", leaf(StrList)), ("deny", leaf(StrList))])
         .collect();
     let dm = Schema::Object(vec![("enabled", leaf(Bool)), ("systemPrompt", leaf(Str))]);
     let mut fields = vec![

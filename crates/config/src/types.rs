@@ -132,6 +132,10 @@ pub struct AccountExtras {
     /// `tools.{doc, chat, wiki, drive, perm, bitable, scopes}` (and the message tool's own
     /// `comment`, `sheet`, `calendar`, `task`): action groups turned on or off; absent: on.
     pub tools: BTreeMap<String, bool>,
+    /// `tools.allow` / `tools.deny`: the tools (names or globs) the account's DMs, and its
+    /// groups without lists of their own, may use.
+    pub tools_allow: Vec<String>,
+    pub tools_deny: Vec<String>,
     /// `actions.reactions`: whether the `react` action is offered (`None`: default).
     pub reactions: Option<bool>,
     pub allow_bots: AllowBots,

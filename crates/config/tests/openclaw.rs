@@ -349,3 +349,69 @@ fn exec_secret_provider_speaks_openclaws_protocol() {
     let err = load(&text("X")).unwrap_err().to_string();
     assert!(err.contains("NOT_FOUND"), "{err}");
 }
+
+#[test]
+fn openclaws_skills_section_adds_folders_and_switches_skills_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"{
+      skills: {
+        allowBundled: ["gemini"],
+        load: { extraDirs: ["team-skills"], watch: true },
+        entries: { sag: { enabled: false }, notes: { enabled: true, env: { K: "v" } } },
+        install: { nodeManager: "npm" },
+      },
+      agents: { defaults: { skills: ["notes", "lark-message"] } },
+      agent: { skills: { dirs: ["mine"] } },
+      channels: { feishu: { appId: "cli_a", appSecret: "s" } },
+    }"#;
+    let cfg = with_env(text, &[], dir.path()).unwrap();
+    let skills = &cfg.agent.skills;
+    assert_eq!(
+        skills.dirs,
+        [dir.path().join("mine"), dir.path().join("team-skills")]
+    );
+    assert_eq!(skills.disabled, ["sag"]);
+    assert_eq!(
+        skills.enabled.as_deref(),
+        Some(&["notes".to_owned(), "lark-message".to_owned()][..])
+    );
+    // The honoured part is no longer named as unused; the rest of the section still is.
+    assert!(!cfg.ignored.iter().any(|k| k == "skills"
+        || k.starts_with("skills.load.extraDirs")
+        || k.ends_with(".enabled")));
+    assert!(
+        cfg.ignored.iter().any(|k| k == "skills.install"),
+        "{:?}",
+        cfg.ignored
+    );
+    // Ours names the list when both do.
+    let ours = text.replace(
+        r#"agent: { skills: { dirs: ["mine"] } }"#,
+        r#"agent: { skills: { enabled: ["notes"] } }"#,
+    );
+    let cfg = with_env(&ours, &[], dir.path()).unwrap();
+    assert_eq!(
+        cfg.agent.skills.enabled.as_deref(),
+        Some(&["notes".to_owned()][..])
+    );
+}
+
+#[test]
+fn an_accounts_tool_lists_sit_beside_its_group_switches() {
+    let cfg = load(
+        r#"{ channels: { feishu: { appId: "cli_a", appSecret: "s",
+             tools: { doc: false, deny: ["web_fetch", "calc__*"] },
+             accounts: { two: { appId: "cli_b", appSecret: "t", tools: { allow: ["message"] } } } } } }"#,
+    )
+    .unwrap();
+    let one = &cfg.lark.accounts[0].openclaw;
+    assert_eq!(one.tools_deny, ["web_fetch", "calc__*"]);
+    assert_eq!(one.tools.get("doc"), Some(&false));
+    // A named account inherits the channel's lists unless it sets its own.
+    let two = &cfg.lark.accounts[1].openclaw;
+    assert_eq!(two.tools_allow, ["message"]);
+    assert!(load(r#"{ channels: { feishu: { appId: "cli_a", appSecret: "s", tools: { docs: false } } } }"#)
+        .unwrap_err()
+        .to_string()
+        .contains("did you mean"));
+}

@@ -41,6 +41,8 @@ pub struct SkillSources {
     pub dirs: Vec<PathBuf>,
     /// `agent.skills.enabled`: only these names; `None`: all.
     pub enabled: Option<Vec<String>>,
+    /// Names never offered (OpenClaw's `skills.entries.<name>.enabled: false`).
+    pub disabled: Vec<String>,
 }
 
 impl SkillSources {
@@ -68,7 +70,11 @@ impl SkillSources {
             all.push(shipped_dir.to_owned());
         }
         all.extend(dirs);
-        SkillSources { dirs: all, enabled }
+        SkillSources {
+            dirs: all,
+            enabled,
+            disabled: Vec::new(),
+        }
     }
 
     /// Every enabled skill, by name, the highest-precedence copy of each; `only` (a group's
@@ -86,6 +92,7 @@ impl SkillSources {
         by_name
             .into_values()
             .filter(|s| keep(&s.name, self.enabled.as_deref()) && keep(&s.name, only))
+            .filter(|s| !self.disabled.iter().any(|n| n.trim() == s.name))
             .collect()
     }
 }
@@ -247,6 +254,13 @@ mod tests {
             ..sources
         };
         assert_eq!(enabled.load(Some(&["notes".to_owned()])).len(), 0);
+        let off = SkillSources {
+            enabled: None,
+            disabled: vec!["notes".into()],
+            ..enabled
+        };
+        let names: Vec<String> = off.load(None).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["lark-message"]);
 
         let p = prompt_section(&all);
         assert!(p.contains("<name>notes</name>") && p.contains("<description>notes</description>"));

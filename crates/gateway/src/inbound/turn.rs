@@ -259,11 +259,19 @@ async fn answer(
         None => None,
         Some(g) => g.system_prompt.clone(),
     };
-    // A group's `tools.{allow,deny}` and `skills` narrow what its turns may use; DMs use all.
-    let tools = group.map_or_else(ToolFilter::default, |g| ToolFilter {
-        allow: g.tools_allow.clone(),
-        deny: g.tools_deny.clone(),
-    });
+    // A group's `tools.{allow,deny}` and `skills` narrow what its turns may use; DMs, and
+    // groups without lists of their own, follow the account's.
+    let extras = &account.cfg.openclaw;
+    let tools = match group {
+        Some(g) if !g.tools_allow.is_empty() || !g.tools_deny.is_empty() => ToolFilter {
+            allow: g.tools_allow.clone(),
+            deny: g.tools_deny.clone(),
+        },
+        _ => ToolFilter {
+            allow: extras.tools_allow.clone(),
+            deny: extras.tools_deny.clone(),
+        },
+    };
     let skills = group.and_then(|g| g.skills.clone());
     let turn = Turn {
         account: acct.to_owned(),

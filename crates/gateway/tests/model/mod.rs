@@ -186,12 +186,17 @@ pub fn answer(pieces: &[&str]) -> Reply {
 
 /// A call of the `message` tool, its input split in small pieces.
 pub fn tool_call(input: &Value) -> Reply {
+    named_tool_call("message", input)
+}
+
+/// A call of the tool `name`, its input split in small pieces.
+pub fn named_tool_call(name: &str, input: &Value) -> Reply {
     let text = input.to_string();
     let mut v = vec![
         start(),
         ev(
             "content_block_start",
-            json!({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"message","input":{}}}),
+            json!({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":name,"input":{}}}),
         ),
     ];
     let chars: Vec<char> = text.chars().collect();
