@@ -200,6 +200,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .merge(workspace::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            contact::enforce_scopes,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             limits::enforce,
         ))
         .layer(axum::middleware::from_fn_with_state(
