@@ -39,7 +39,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use calls::{CallRecord, FailRule};
-pub use contact::{ScopeChange, UserSpec};
+pub use contact::{FamilyChange, ScopeChange, UserSpec};
 pub use control::{
     CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction,
 };

@@ -53,6 +53,12 @@ pub struct ScopeChange {
     /// `contact:user.base:readonly`: names and avatars in user answers.
     #[serde(default)]
     pub user_base: Option<bool>,
+}
+
+/// Changes to the workspace scope families (see [`crate::contact::Family`]); an absent field
+/// leaves that family as it is.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct FamilyChange {
     /// `im:message.group_msg`: reading a group's history.
     #[serde(default)]
     pub group_msg: Option<bool>,
@@ -130,6 +136,16 @@ impl SimState {
         if let Some(b) = change.user_base {
             app.scopes.set_user_base(b);
         }
+        Ok(scopes_now(&app))
+    }
+
+    /// Grants or withholds the app's workspace scope families; returns every scope as it now is.
+    pub fn set_scope_families(
+        &self,
+        app_id: &str,
+        change: FamilyChange,
+    ) -> Result<Value, SimError> {
+        let app = self.app_or_err(app_id)?;
         let families = [
             ("group_msg", change.group_msg),
             ("docx", change.docx),
@@ -144,11 +160,25 @@ impl SimState {
                 app.families.set(f, g);
             }
         }
-        let mut now = super::families::listing(&app);
-        now.insert("contact".into(), app.scopes.contact().into());
-        now.insert("user_base".into(), app.scopes.user_base().into());
-        Ok(Value::Object(now))
+        Ok(scopes_now(&app))
     }
+}
+
+/// Every scope the control API can change, and whether the app holds it.
+fn scopes_now(app: &crate::state::App) -> Value {
+    let mut now = super::families::listing(app);
+    now.insert("contact".into(), app.scopes.contact().into());
+    now.insert("user_base".into(), app.scopes.user_base().into());
+    Value::Object(now)
+}
+
+/// The body of `POST /_sim/apps/{app_id}/scopes`: contact and family changes side by side.
+#[derive(Deserialize)]
+struct ScopesBody {
+    #[serde(flatten)]
+    contact: ScopeChange,
+    #[serde(flatten)]
+    families: FamilyChange,
 }
 
 fn reply(r: Result<Value, SimError>) -> Response {
@@ -185,5 +215,8 @@ async fn set_scopes(
     Path(app_id): Path<String>,
     b: bytes::Bytes,
 ) -> Response {
-    reply(body::<ScopeChange>(&b).and_then(|c| s.set_scopes(&app_id, c)))
+    reply(body::<ScopesBody>(&b).and_then(|c| {
+        s.set_scopes(&app_id, c.contact)?;
+        s.set_scope_families(&app_id, c.families)
+    }))
 }

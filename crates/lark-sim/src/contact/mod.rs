@@ -29,7 +29,7 @@ use serde_json::json;
 use crate::auth::Tenant;
 use crate::error::{ApiError, ApiResult, ok};
 use crate::state::SimState;
-pub use control::{ScopeChange, UserSpec, control_routes};
+pub use control::{FamilyChange, ScopeChange, UserSpec, control_routes};
 pub use families::{Families, Family, enforce as enforce_scopes};
 pub use scopes::Scopes;
 
