@@ -136,7 +136,7 @@ pub(crate) fn push(state: &SimState, record: CallRecord) {
 }
 
 /// The token of an `Authorization: Bearer ...` header.
-fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

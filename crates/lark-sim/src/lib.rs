@@ -39,7 +39,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use calls::{CallRecord, FailRule};
-pub use contact::{ScopeChange, UserSpec};
+pub use contact::{FamilyChange, ScopeChange, UserSpec};
 pub use control::{
     CardAction, CardOutcome, Injected, Person, SeedChat, SimError, UserMessage, UserReaction,
 };
@@ -198,6 +198,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .merge(im::routes())
         .merge(contact::routes())
         .merge(workspace::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            contact::enforce_scopes,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

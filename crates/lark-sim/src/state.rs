@@ -113,6 +113,8 @@ pub struct App {
     pub runtime: crate::delivery::Runtime,
     /// Which scopes the app has been granted (all of them unless a test revokes some).
     pub scopes: crate::contact::Scopes,
+    /// Which workspace scope families the app holds (all unless a test withholds some).
+    pub families: crate::contact::Families,
 }
 
 impl App {
@@ -130,6 +132,7 @@ impl App {
             im: Mutex::new(Default::default()),
             runtime: Default::default(),
             scopes: Default::default(),
+            families: Default::default(),
             spec,
         }
     }

@@ -62,6 +62,22 @@ impl ToolGroups {
         Ok(())
     }
 
+    /// An account's `tools.<group>` switches and its `actions.reactions` (the `reaction`
+    /// group); names the message tool lacks (OpenClaw's `scopes`) are left out.
+    pub fn from_switches(
+        tools: &std::collections::BTreeMap<String, bool>,
+        reactions: Option<bool>,
+    ) -> ToolGroups {
+        let mut groups = ToolGroups::default();
+        for (name, on) in tools {
+            let _ = groups.set(name, *on);
+        }
+        if let Some(on) = reactions {
+            let _ = groups.set("reaction", on);
+        }
+        groups
+    }
+
     /// Whether the action `name` may run.
     pub fn allows(&self, name: &str) -> bool {
         self.enabled(group_of(name))

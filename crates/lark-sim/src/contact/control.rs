@@ -2,7 +2,8 @@
 //!
 //! - `POST /_sim/apps/{app_id}/users` `{open_id, name, en_name?, union_id?, user_id?}` →
 //!   the user as `contact/v3` shows it;
-//! - `POST /_sim/apps/{app_id}/scopes` `{contact?: bool, user_base?: bool}` → the scopes now.
+//! - `POST /_sim/apps/{app_id}/scopes` `{contact?, user_base?, group_msg?, docx?, drive?,
+//!   bitable?, wiki?, calendar?, task?}` (each a bool; absent: unchanged) → the scopes now.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::control::SimError;
 use crate::im::store::User;
@@ -52,6 +53,33 @@ pub struct ScopeChange {
     /// `contact:user.base:readonly`: names and avatars in user answers.
     #[serde(default)]
     pub user_base: Option<bool>,
+}
+
+/// Changes to the workspace scope families (see [`crate::contact::Family`]); an absent field
+/// leaves that family as it is.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct FamilyChange {
+    /// `im:message.group_msg`: reading a group's history.
+    #[serde(default)]
+    pub group_msg: Option<bool>,
+    /// `docx:document` (or its read-only twin for reads).
+    #[serde(default)]
+    pub docx: Option<bool>,
+    /// `drive:drive`.
+    #[serde(default)]
+    pub drive: Option<bool>,
+    /// `bitable:app`.
+    #[serde(default)]
+    pub bitable: Option<bool>,
+    /// `wiki:wiki`.
+    #[serde(default)]
+    pub wiki: Option<bool>,
+    /// `calendar:calendar`.
+    #[serde(default)]
+    pub calendar: Option<bool>,
+    /// `task:task:write` (or `task:task:read` for reads).
+    #[serde(default)]
+    pub task: Option<bool>,
 }
 
 impl SimState {
@@ -108,8 +136,49 @@ impl SimState {
         if let Some(b) = change.user_base {
             app.scopes.set_user_base(b);
         }
-        Ok(json!({ "contact": app.scopes.contact(), "user_base": app.scopes.user_base() }))
+        Ok(scopes_now(&app))
     }
+
+    /// Grants or withholds the app's workspace scope families; returns every scope as it now is.
+    pub fn set_scope_families(
+        &self,
+        app_id: &str,
+        change: FamilyChange,
+    ) -> Result<Value, SimError> {
+        let app = self.app_or_err(app_id)?;
+        let families = [
+            ("group_msg", change.group_msg),
+            ("docx", change.docx),
+            ("drive", change.drive),
+            ("bitable", change.bitable),
+            ("wiki", change.wiki),
+            ("calendar", change.calendar),
+            ("task", change.task),
+        ];
+        for (name, granted) in families {
+            if let (Some(f), Some(g)) = (super::families::named(name), granted) {
+                app.families.set(f, g);
+            }
+        }
+        Ok(scopes_now(&app))
+    }
+}
+
+/// Every scope the control API can change, and whether the app holds it.
+fn scopes_now(app: &crate::state::App) -> Value {
+    let mut now = super::families::listing(app);
+    now.insert("contact".into(), app.scopes.contact().into());
+    now.insert("user_base".into(), app.scopes.user_base().into());
+    Value::Object(now)
+}
+
+/// The body of `POST /_sim/apps/{app_id}/scopes`: contact and family changes side by side.
+#[derive(Deserialize)]
+struct ScopesBody {
+    #[serde(flatten)]
+    contact: ScopeChange,
+    #[serde(flatten)]
+    families: FamilyChange,
 }
 
 fn reply(r: Result<Value, SimError>) -> Response {
@@ -146,5 +215,8 @@ async fn set_scopes(
     Path(app_id): Path<String>,
     b: bytes::Bytes,
 ) -> Response {
-    reply(body::<ScopeChange>(&b).and_then(|c| s.set_scopes(&app_id, c)))
+    reply(body::<ScopesBody>(&b).and_then(|c| {
+        s.set_scopes(&app_id, c.contact)?;
+        s.set_scope_families(&app_id, c.families)
+    }))
 }

@@ -13,6 +13,7 @@
 //! `name`, `en_name`, `nickname` and `avatar`.
 
 mod control;
+mod families;
 mod scopes;
 mod view;
 
@@ -28,7 +29,8 @@ use serde_json::json;
 use crate::auth::Tenant;
 use crate::error::{ApiError, ApiResult, ok};
 use crate::state::SimState;
-pub use control::{ScopeChange, UserSpec, control_routes};
+pub use control::{FamilyChange, ScopeChange, UserSpec, control_routes};
+pub use families::{Families, Family, enforce as enforce_scopes};
 pub use scopes::Scopes;
 
 /// Scopes of which any one lets an app call `GET /contact/v3/users/:user_id`.

@@ -2,8 +2,13 @@
 //! sections are honoured or left alone; per account the credentials and the bot (a live probe),
 //! the contact scope sender names need, the connection mode and a webhook's key and token; the
 //! store (SQLite file or PostgreSQL reachable, its schema not newer than this binary); the model
-//! provider and whether its key works (a models-list call). Each problem comes with its fix in
-//! one line; the exit status is 1 when any check failed.
+//! provider and whether its key works (a models-list call); per account the scopes each feature
+//! needs ([`scopes`]) and the `message` tool's groups, and the agent's MCP servers ([`extras`]).
+//! Each problem comes with its fix in one line; the exit status is 1 when a check failed that
+//! blocks running, while a warning (a missing scope, an MCP server down) leaves it 0.
+
+mod extras;
+mod scopes;
 
 use std::time::Duration;
 
@@ -13,11 +18,22 @@ use openclaw_config::{Config, Mode, Paths, Provider};
 use serde::Serialize;
 use serde_json::json;
 
+/// How a check came out: a failure blocks running, a warning does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
 /// One line of the report.
 #[derive(Debug, Serialize)]
 struct Check {
     area: String,
+    /// False only for a failure.
     ok: bool,
+    level: Level,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<String>,
@@ -27,22 +43,26 @@ struct Check {
 struct Report(Vec<Check>);
 
 impl Report {
-    fn ok(&mut self, area: &str, message: impl Into<String>) {
+    fn push(&mut self, level: Level, area: &str, message: String, fix: Option<String>) {
         self.0.push(Check {
             area: area.to_owned(),
-            ok: true,
-            message: message.into(),
-            fix: None,
+            ok: level != Level::Fail,
+            level,
+            message,
+            fix,
         });
     }
 
+    fn ok(&mut self, area: &str, message: impl Into<String>) {
+        self.push(Level::Ok, area, message.into(), None);
+    }
+
+    fn warn(&mut self, area: &str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(Level::Warn, area, message.into(), Some(fix.into()));
+    }
+
     fn fail(&mut self, area: &str, message: impl Into<String>, fix: impl Into<String>) {
-        self.0.push(Check {
-            area: area.to_owned(),
-            ok: false,
-            message: message.into(),
-            fix: Some(fix.into()),
-        });
+        self.push(Level::Fail, area, message.into(), Some(fix.into()));
     }
 }
 
@@ -78,6 +98,7 @@ pub async fn run(paths: &Paths, as_json: bool) -> Result<()> {
                 );
             }
             accounts(&config, &mut report).await;
+            extras::mcp_servers(&config, &mut report).await;
             store(&config, paths, &mut report).await;
             model(&config, paths, &mut report).await;
         }
@@ -89,17 +110,24 @@ pub async fn run(paths: &Paths, as_json: bool) -> Result<()> {
             ),
         ),
     }
-    let failed = report.0.iter().filter(|c| !c.ok).count();
+    let failed = report.0.iter().filter(|c| c.level == Level::Fail).count();
+    let warnings = report.0.iter().filter(|c| c.level == Level::Warn).count();
     if as_json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&json!({ "ok": failed == 0, "checks": report.0 }))?
+            serde_json::to_string_pretty(
+                &json!({ "ok": failed == 0, "warnings": warnings, "checks": report.0 })
+            )?
         );
     } else {
         for c in &report.0 {
             println!(
                 "{} [{}] {}",
-                if c.ok { "ok  " } else { "FAIL" },
+                match c.level {
+                    Level::Ok => "ok  ",
+                    Level::Warn => "WARN",
+                    Level::Fail => "FAIL",
+                },
                 c.area,
                 c.message
             );
@@ -169,13 +197,25 @@ async fn accounts(config: &Config, report: &mut Report) {
             ),
         );
         match probe.contact_scope {
-            Some(false) => report.fail(
+            Some(false) => report.warn(
                 &area,
                 "the app may not read users, so senders show as ids, not names",
                 "grant the scope contact:user.base:readonly (Permissions & Scopes) and publish a new version",
             ),
             _ => report.ok(&area, "contact scope granted: sender names resolve"),
         }
+        let missing = match openclaw_gateway::account::client_for(a) {
+            Ok(client) => scopes::check(&client, &area, report).await,
+            Err(e) => {
+                report.warn(
+                    &area,
+                    format!("scopes not checked: {e}"),
+                    "fix the account above",
+                );
+                Vec::new()
+            }
+        };
+        extras::groups(a, &missing, &area, report);
         match a.mode {
             Mode::Websocket => report.ok(&area, "mode websocket (long connection)"),
             Mode::Webhook => {
