@@ -16,7 +16,7 @@ use openclaw_agent::{
     Agent, AnthropicProvider, ApiKey, CommandAgent, EchoAgent, Extensions, ExtensionsOptions,
     KeySource, LlmAgent, LlmConfig, OpenAiProvider, ReadTool, SessionStore, ToolRegistry,
 };
-use openclaw_config::{AccountExtras, AgentConfig, Provider};
+use openclaw_config::{AgentConfig, Provider};
 use openclaw_tools::{MessageTool, ToolGroups, ToolSettings};
 
 use super::StartError;
@@ -108,7 +108,7 @@ pub fn agent_with_extensions(
         .map(|a| {
             let settings = ToolSettings {
                 allow_private_urls: allow_private,
-                groups: tool_groups(&a.cfg.openclaw),
+                groups: ToolGroups::from_switches(&a.cfg.openclaw.tools, a.cfg.openclaw.reactions),
                 ..ToolSettings::with_roots(roots.clone())
             };
             (a.id().to_owned(), a.client.clone(), settings)
@@ -127,20 +127,6 @@ pub fn agent_with_extensions(
     let sessions = Arc::new(StoreSessions(deps.store.clone()));
     let agent = LlmAgent::new(provider, tools, sessions, llm);
     Ok((Arc::new(agent), Some(ext)))
-}
-
-/// An account's `tools.<group>` and `actions.reactions` switches as the message tool's groups
-/// (`scopes`, OpenClaw's app-scope tool, has no counterpart here).
-fn tool_groups(extras: &AccountExtras) -> ToolGroups {
-    let mut groups = ToolGroups::default();
-    for (name, on) in &extras.tools {
-        // The config accepts only known names; `scopes` is the one the tool lacks.
-        let _ = groups.set(name, *on);
-    }
-    if let Some(on) = extras.reactions {
-        let _ = groups.set("reaction", on);
-    }
-    groups
 }
 
 /// Every action of the `message` tool, for our shipped skill.
