@@ -53,3 +53,42 @@ async fn actions_through_the_cli() {
         .await;
     assert!(out.ok().trim().starts_with("om_"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accounts_switched_off_group_is_refused_at_the_cli_with_the_switch_named() {
+    let sim = sim().await;
+    seed(sim.state(), APP, GROUP, ChatMode::Group, &[USER]);
+    let env = TestEnv::new();
+    env.write_config(&config(
+        sim.base_url(),
+        "tools: { chat: false }, actions: { reactions: false },",
+        "",
+    ));
+    let out = env
+        .run(&[
+            "message",
+            "getChatInfo",
+            "--json",
+            &format!(r#"{{"chatId": "{GROUP}"}}"#),
+        ])
+        .await;
+    assert!(out.failed().contains("tools.chat"), "{}", out.all());
+    let out = env
+        .run(&[
+            "message",
+            "react",
+            "--json",
+            &format!(r#"{{"to": "chat:{GROUP}", "messageId": "om_x", "emoji": "THUMBSUP"}}"#),
+        ])
+        .await;
+    assert!(
+        out.failed().contains("switched off") && out.failed().contains("actions.reactions"),
+        "{}",
+        out.all()
+    );
+    // Other groups stay on.
+    let out = env
+        .run(&["message", "send", "--to", GROUP, "--message", "still on"])
+        .await;
+    assert!(out.ok().trim().starts_with("om_"));
+}

@@ -33,10 +33,15 @@ impl Tools {
         };
         if !self.settings.groups.allows(def.name) {
             let group = crate::groups::group_of(def.name);
+            // Reactions have OpenClaw's own switch; every other group is `tools.<group>`.
+            let key = match group {
+                "reaction" => "actions.reactions".to_owned(),
+                g => format!("tools.{g}"),
+            };
             return Outcome {
                 action: Some(def.name.to_owned()),
                 result: Err(format!(
-                    "{}: the {group} actions are switched off for this bot; set tools.{group} to true in the config to use them",
+                    "{}: the {group} actions are switched off for this bot; set {key} to true in the config to use them",
                     def.name
                 )),
             };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow, bail};
 use openclaw_config::Paths;
 use openclaw_tools::progress::TerminalProgress;
-use openclaw_tools::{ToolSettings, Tools};
+use openclaw_tools::{ToolGroups, ToolSettings, Tools};
 use serde_json::Value;
 
 /// The tools on the chosen account; local files may come from the working directory and the
@@ -23,6 +23,8 @@ pub fn tools_for(paths: &Paths, account: Option<&str>) -> Result<Tools> {
         roots,
         allow_private_urls: std::env::var("OPENCLAW_ALLOW_PRIVATE_URLS").is_ok_and(|v| v == "1"),
         progress: Some(Arc::new(TerminalProgress)),
+        // The account's `tools.<group>` switches hold at every door (this CLI and `mcp` too).
+        groups: ToolGroups::from_switches(&account.openclaw.tools, account.openclaw.reactions),
         ..ToolSettings::default()
     };
     Ok(Tools::new(client, settings))
