@@ -1,7 +1,7 @@
 //! `openclaw doctor` as a user runs it against lark-sim: a good setup (exit 0, every check ok,
 //! the model's key accepted by a models-list call), and exit 1 with the fix named for a wrong
 //! secret, an unreachable database and a model key the provider refuses; missing scopes
-//! (contact, docx, drive) are warnings with the scope to add (exit 0); the `message` tool's
+//! (docx, drive) are warnings with the scope to add (exit 0), the required contact scope a failure; the `message` tool's
 //! groups as the switches set them; MCP servers started and listed (running with their tools,
 //! or a missing command with the fix); `--json` for scripts. Plus the CLI as people look for it: `message --help` lists
 //! every action and `message send --json` runs the send action.
@@ -93,7 +93,7 @@ async fn a_wrong_secret_fails_with_the_fix() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_contact_scope_warns_with_the_scope_to_grant() {
+async fn a_missing_contact_scope_fails_with_the_scope_to_grant() {
     let sim = sim().await;
     sim.state()
         .set_scopes(
@@ -106,10 +106,12 @@ async fn a_missing_contact_scope_warns_with_the_scope_to_grant() {
         .unwrap();
     let (env, _model) = good_setup(&sim, "").await;
     let out = env.run(&["doctor"]).await;
-    let all = out.ok();
+    // The channel document requires this scope: exit 1, unlike an optional feature's.
+    assert_eq!(out.status.code(), Some(1), "{out:#?}");
+    let all = out.all();
     assert!(all.contains("credentials work"), "{all}");
     assert!(
-        all.contains("WARN [account default] the app may not read users"),
+        all.contains("FAIL [account default] the app may not read users"),
         "{all}"
     );
     assert!(

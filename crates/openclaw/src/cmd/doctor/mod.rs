@@ -197,7 +197,9 @@ async fn accounts(config: &Config, report: &mut Report) {
             ),
         );
         match probe.contact_scope {
-            Some(false) => report.warn(
+            // One of the four permissions the channel document requires, so a failure (exit
+            // 1); the scopes of optional features below are warnings.
+            Some(false) => report.fail(
                 &area,
                 "the app may not read users, so senders show as ids, not names",
                 "grant the scope contact:user.base:readonly (Permissions & Scopes) and publish a new version",
