@@ -9,6 +9,7 @@
 pub mod api;
 mod auth;
 pub mod custom_bot;
+mod domain;
 pub mod error;
 pub mod http;
 pub mod model;
