@@ -85,6 +85,8 @@ mod tests {
             tools: Default::default(),
             skills: None,
             doc_comment: None,
+            messages: Vec::new(),
+            steer: Default::default(),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod llm;
 pub mod mcp;
 mod read_tool;
 pub mod skills;
+mod steer;
 pub mod tool;
 mod turn;
 mod utf8;
@@ -42,7 +43,8 @@ pub use tool::{
     SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
     ToolSpec,
 };
-pub use turn::{ChatKind, DocComment, MediaFile, Turn};
+pub use steer::{Steer, SteerMessage};
+pub use turn::{ChatKind, DocComment, MediaFile, QueuedMessage, Turn};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::steer::Steer;
 use crate::tool::ToolFilter;
 
 /// One message the gateway admitted, with everything an agent needs to answer it.
@@ -44,6 +45,27 @@ pub struct Turn {
     /// `docComment`): the answer is posted as a reply in that comment's thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_comment: Option<DocComment>,
+    /// Every message this turn answers, oldest first, when it answers more than one (the
+    /// `collect` and `interrupt` queue modes); `text` holds them all, and the reply goes to the
+    /// last, `message_id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<QueuedMessage>,
+    /// Messages sent while the turn runs, for it to take at its next tool boundary (the
+    /// `steer` queue mode); not part of the JSON.
+    #[serde(skip)]
+    pub steer: Steer,
+}
+
+/// One of several messages a turn answers together (see [`Turn::messages`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedMessage {
+    pub message_id: String,
+    pub sender_open_id: String,
+    /// The normalized text, as `text` would hold it for this message alone.
+    pub text: String,
+    /// When the platform says it was sent (ms since the epoch).
+    pub create_time: Option<i64>,
 }
 
 /// The document comment a `docComment` turn answers.

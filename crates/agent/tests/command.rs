@@ -33,6 +33,8 @@ fn turn(text: &str) -> Turn {
         tools: Default::default(),
         skills: None,
         doc_comment: None,
+        messages: Vec::new(),
+        steer: Default::default(),
     }
 }
 

@@ -73,8 +73,8 @@ pub struct AccountRt {
     pub app_id: String,
     pub client: lark::Client,
     bot: OnceCell<BotInfo>,
-    /// Chat queues with a worker running; `true` when woken while draining.
-    pub(crate) queues: Mutex<HashMap<String, bool>>,
+    /// Chat queues with a worker running, and whether each was woken while draining.
+    pub(crate) queues: Mutex<HashMap<String, crate::inbound::control::ChatQueue>>,
     /// The status of each long connection, in the order they were started.
     pub(crate) conns: Mutex<Vec<watch::Receiver<lark::ws::Status>>>,
     pub(crate) last_event_ms: AtomicI64,

@@ -34,6 +34,8 @@ pub struct Ctx {
     pub agent_config: AgentConfig,
     /// `session.*` (how DMs map to the agent's sessions).
     pub session: SessionConfig,
+    /// `messages.queue` (what messages sent while a turn runs become).
+    pub queue: openclaw_config::QueueConfig,
     pub metrics: Metrics,
     pub accounts: Vec<Arc<AccountRt>>,
     pub state_dir: PathBuf,

@@ -176,6 +176,14 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
                 out.send(Ok(AgentEvent::Sent(s))).await;
             }
         }
+        // Steering: what the user sent meanwhile comes with the tool results, so the model
+        // sees it before its next call.
+        for m in turn.steer.take() {
+            results.push(Block::text(format!(
+                "[the user wrote while you were working (message {})]\n{}",
+                m.message_id, m.text
+            )));
+        }
         history.push(Message::user(results));
         round_no += 1;
     };
@@ -426,6 +434,8 @@ mod tests {
                 reply_id: "7002".into(),
                 quote: String::new(),
             }),
+            messages: Vec::new(),
+            steer: Default::default(),
         };
         assert_eq!(
             user_message(&turn).text(),

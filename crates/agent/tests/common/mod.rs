@@ -258,6 +258,8 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         tools: Default::default(),
         skills: None,
         doc_comment: None,
+        messages: Vec::new(),
+        steer: Default::default(),
     }
 }
 

@@ -132,6 +132,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         extensions,
         agent_config: config.agent.clone(),
         session: config.session.clone(),
+        queue: config.messages.queue.clone(),
         metrics: Metrics::default(),
         accounts,
         state_dir: opts.state_dir.clone(),

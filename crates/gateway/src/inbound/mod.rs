@@ -5,15 +5,21 @@
 //! wake-up came meanwhile. Memory holds only which chats have a worker, so a flood in one chat
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
+//!
+//! While a turn runs, its worker also watches the chat's wake-ups (`control`), so `/stop` and
+//! the queue modes (`queue`) act on messages that arrive meanwhile.
 
 mod comment;
+pub(crate) mod control;
 pub mod lease;
 mod media;
 pub(crate) mod names;
 pub mod outcome;
 pub mod policy;
+mod queue;
 mod reply;
 mod session;
+mod stop;
 mod turn;
 
 use std::sync::Arc;
@@ -47,11 +53,12 @@ pub(crate) async fn dispatch(ctx: Arc<Ctx>, mut woken: mpsc::Receiver<Wake>) {
 /// again before it ends.
 fn wake(ctx: &Arc<Ctx>, account: &Arc<AccountRt>, chat: &str) {
     let mut queues = account.queues.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(pending) = queues.get_mut(chat) {
-        *pending = true;
+    if let Some(q) = queues.get_mut(chat) {
+        q.pending = true;
+        q.arrived.notify_one();
         return;
     }
-    queues.insert(chat.to_owned(), false);
+    queues.insert(chat.to_owned(), control::ChatQueue::default());
     drop(queues);
     let (ctx, account, chat) = (ctx.clone(), account.clone(), chat.to_owned());
     let tracker = ctx.tasks.clone();
@@ -77,8 +84,8 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
         let Some(event) = next else {
             let mut queues = account.queues.lock().unwrap_or_else(|p| p.into_inner());
             match queues.get_mut(&chat) {
-                Some(pending) if *pending => {
-                    *pending = false;
+                Some(q) if q.pending => {
+                    q.pending = false;
                     continue;
                 }
                 _ => {
@@ -101,12 +108,27 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
         if crate::intake::catch_up::before_turn(&ctx, &account, &event).await {
             continue;
         }
+        // The lead of the batch it belongs to, a new batch (`collect`), or settled already.
+        let event = match queue::prepare(&ctx, &account, event).await {
+            Ok(Some(e)) => e,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::warn!(target: "lark", "[{acct}] cannot ready chat {chat}'s next turn, trying again: {e}");
+                ctx.sleep_unless_stopping(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
         let Ok(_permit) = ctx.turn_slots.acquire().await else {
             break;
         };
-        let event_id = event.event_id.clone();
-        let ended = turn::run(&ctx, &account, event).await;
-        settle(&ctx, &acct, &event_id, ended).await;
+        let members = queue::members(&ctx, &event).await.unwrap_or_default();
+        let control = control::Control::new(&ctx, &account, &event).with_members(&members);
+        let run = turn::run(&ctx, &account, event.clone());
+        let ended = control::watch(&ctx, &account, &chat, &control, run).await;
+        let answered = matches!(ended, Ok(Outcome::Sent | Outcome::NothingToSend));
+        if !queue::finish(&ctx, &event, &control, answered).await {
+            settle(&ctx, &acct, &event.event_id, ended).await;
+        }
     }
     account
         .queues

@@ -98,7 +98,29 @@ pub(super) async fn collect(
     let mut answer = String::new();
     let mut sent: Vec<SentByTool> = Vec::new();
     let mut first_token: Option<Instant> = None;
-    while let Some(item) = stream.next().await {
+    let mut stop = super::control::stop_signal();
+    loop {
+        let item = tokio::select! {
+            biased;
+            reason = stopped(&mut stop) => Err(reason),
+            item = stream.next() => Ok(item),
+        };
+        let item = match item {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(reason) => {
+                // Dropping the stream stops the agent now (the command's process group is
+                // killed, an LLM turn's task aborted); what it wrote stays, with the note.
+                drop(stream);
+                tracing::info!(target: "lark", "[{acct}] the turn answering {what} was stopped: {}", reason.recorded());
+                if !answer.trim().is_empty() {
+                    answer.push_str("\n\n");
+                }
+                answer.push_str(reason.note());
+                each(&answer, &sent);
+                break;
+            }
+        };
         match item {
             Ok(AgentEvent::Text(delta)) => {
                 first_token.get_or_insert_with(Instant::now);
@@ -122,6 +144,14 @@ pub(super) async fn collect(
         each(&answer, &sent);
     }
     (answer, sent, first_token)
+}
+
+/// Resolves when the running turn is stopped (never, outside a turn's controller).
+async fn stopped(stop: &mut Option<super::stop::StopSignal>) -> super::stop::StopReason {
+    match stop {
+        Some(s) => s.stopped().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Whitespace-insensitive form for comparing texts.

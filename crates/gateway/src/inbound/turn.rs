@@ -133,7 +133,7 @@ fn sender(msg: &MessageReceived) -> &str {
 }
 
 /// Policy: `None` admits, `Some(reason)` refuses.
-async fn admit(
+pub(super) async fn admit(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
@@ -273,7 +273,7 @@ async fn answer(
         },
     };
     let skills = group.and_then(|g| g.skills.clone());
-    let turn = Turn {
+    let mut turn = Turn {
         account: acct.to_owned(),
         session_key,
         chat_id: msg.chat_id.to_string(),
@@ -289,7 +289,10 @@ async fn answer(
         tools,
         skills,
         doc_comment: None,
+        messages: Vec::new(),
+        steer: Default::default(),
     };
+    super::queue::join(ctx, account, ev, &mut turn).await;
     let is_dm = kind == ChatKind::Dm;
     Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)
 }

@@ -7,6 +7,7 @@
 //! the oldest open event of its chat from here, so a restart replays exactly what was recorded
 //! and not answered, and memory holds nothing but wake-ups.
 
+mod batches;
 mod open;
 mod postgres;
 mod records;
@@ -16,6 +17,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
+pub use batches::BatchStore;
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
 pub use records::{
@@ -45,7 +47,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The durable state the pipeline needs. Every method is one short transaction.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug + 'static {
+pub trait Store: BatchStore + Send + Sync + fmt::Debug + 'static {
     /// Records the event unless its event id or message id was seen for the account.
     /// Atomic: of two concurrent claims of one event, exactly one is `New`.
     async fn claim(&self, event: NewEvent) -> Result<Claim>;

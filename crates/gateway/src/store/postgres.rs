@@ -14,6 +14,7 @@
 //! dropped from the pool and new ones made once the database is back.
 
 mod connect;
+mod batches;
 mod migrate;
 mod more;
 mod outbox;
@@ -93,7 +94,7 @@ impl PostgresStore {
 
 const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
     received_at_ms, created_at_ms, status, reason, parts, sent_ids::text, typing_reaction, \
-    attempts, card_id, card_seq";
+    attempts, card_id, card_seq, batch";
 
 fn event_row(r: &Row) -> StoredEvent {
     let status: String = r.get(9);
@@ -116,6 +117,7 @@ fn event_row(r: &Row) -> StoredEvent {
         attempts: r.get(14),
         card_id: r.get(15),
         card_seq: r.get(16),
+        batch: r.get(17),
     }
 }
 

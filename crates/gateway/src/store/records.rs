@@ -20,6 +20,9 @@ pub enum EventStatus {
     Expired,
     /// Gave up after the send failed for good; the reason says why.
     Failed,
+    /// Stopped by `/stop` (or interrupted by a newer message) while its turn ran: never run
+    /// again.
+    Stopped,
 }
 
 impl EventStatus {
@@ -33,6 +36,7 @@ impl EventStatus {
             EventStatus::Ignored => "ignored",
             EventStatus::Expired => "expired",
             EventStatus::Failed => "failed",
+            EventStatus::Stopped => "stopped",
         }
     }
 
@@ -46,6 +50,7 @@ impl EventStatus {
             "ignored" => EventStatus::Ignored,
             "expired" => EventStatus::Expired,
             "failed" => EventStatus::Failed,
+            "stopped" => EventStatus::Stopped,
             _ => return None,
         })
     }
@@ -113,6 +118,9 @@ pub struct StoredEvent {
     /// The sequence the card's current writer starts above (each run takes a fresh range, so a
     /// resumed stream never reuses a sequence the platform already accepted).
     pub card_seq: i64,
+    /// The batch the event is answered in: the event id of the batch's lead (the last message,
+    /// the one the reply goes to). `None`: the event is a turn of its own.
+    pub batch: Option<String>,
 }
 
 /// A DM pairing request.

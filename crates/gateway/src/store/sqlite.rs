@@ -110,7 +110,7 @@ impl SqliteStore {
 
 const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
     received_at_ms, created_at_ms, status, reason, parts, sent_ids, typing_reaction, attempts, \
-    card_id, card_seq";
+    card_id, card_seq, batch";
 
 fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     let status: String = r.get(9)?;
@@ -133,6 +133,7 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         attempts: r.get(14)?,
         card_id: r.get(15)?,
         card_seq: r.get(16)?,
+        batch: r.get(17)?,
     })
 }
 
@@ -390,6 +391,7 @@ impl Store for SqliteStore {
     }
 }
 
+mod batches;
 mod migrate;
 mod outbox;
 mod pairing;

@@ -12,7 +12,7 @@ impl PostgresStore {
         parts_json: &str,
     ) -> Result<()> {
         self.exec(
-            "UPDATE events SET status = 'answered', parts = $3, updated_at_ms = $4 \
+            "UPDATE events SET status = CASE WHEN status = 'stopped' THEN status ELSE 'answered' END, parts = $3, updated_at_ms = $4 \
              WHERE account = $1 AND event_id = $2",
             &[&account, &event_id, &parts_json, &crate::store::now_ms()],
         )
@@ -29,7 +29,7 @@ impl PostgresStore {
     ) -> Result<()> {
         self.exec(
             "UPDATE events SET sent_ids = sent_ids || to_jsonb($3::text), \
-             status = CASE WHEN $4 THEN 'sent' ELSE status END, updated_at_ms = $5 \
+             status = CASE WHEN $4 AND status <> 'stopped' THEN 'sent' ELSE status END, updated_at_ms = $5 \
              WHERE account = $1 AND event_id = $2",
             &[
                 &account,

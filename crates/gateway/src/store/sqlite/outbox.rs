@@ -20,7 +20,7 @@ impl SqliteStore {
         );
         self.with(move |c| {
             c.exec(
-                "UPDATE events SET status = 'answered', parts = ?3, updated_at_ms = ?4 \
+                "UPDATE events SET status = CASE WHEN status = 'stopped' THEN status ELSE 'answered' END, parts = ?3, updated_at_ms = ?4 \
                  WHERE account = ?1 AND event_id = ?2",
                 params![account, event_id, parts, crate::store::now_ms()],
             )
@@ -44,7 +44,7 @@ impl SqliteStore {
         self.with(move |c| {
             c.exec(
                 "UPDATE events SET sent_ids = json_insert(sent_ids, '$[#]', ?3), \
-                 status = CASE WHEN ?4 THEN 'sent' ELSE status END, updated_at_ms = ?5 \
+                 status = CASE WHEN ?4 AND status <> 'stopped' THEN 'sent' ELSE status END, updated_at_ms = ?5 \
                  WHERE account = ?1 AND event_id = ?2",
                 params![account, event_id, message_id, last, crate::store::now_ms()],
             )
