@@ -39,11 +39,11 @@ pub use llm::{
     SessionStore, Usage,
 };
 pub use read_tool::ReadTool;
+pub use steer::{Steer, SteerMessage};
 pub use tool::{
     SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
     ToolSpec,
 };
-pub use steer::{Steer, SteerMessage};
 pub use turn::{ChatKind, DocComment, MediaFile, QueuedMessage, Turn};
 
 use futures::StreamExt;

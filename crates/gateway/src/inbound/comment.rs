@@ -150,8 +150,8 @@ async fn answer(
             reply_id,
             quote,
         }),
-    messages: Vec::new(),
-    steer: Default::default(),
+        messages: Vec::new(),
+        steer: Default::default(),
     };
     let what = format!("comment {}", c.comment_id);
     let (answer, ..) = super::reply::collect(ctx, acct, &what, turn, |_, _| {}).await;

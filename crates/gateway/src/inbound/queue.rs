@@ -145,7 +145,11 @@ async fn collect(
         return Ok(Some(ev));
     }
     let mut members = vec![ev.clone()];
-    for e in open.iter().skip_while(|e| e.event_id != ev.event_id).skip(1) {
+    for e in open
+        .iter()
+        .skip_while(|e| e.event_id != ev.event_id)
+        .skip(1)
+    {
         if members.len() >= cap || e.status != EventStatus::Received || e.batch.is_some() {
             break;
         }

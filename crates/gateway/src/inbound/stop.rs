@@ -88,10 +88,25 @@ mod tests {
 
     #[test]
     fn the_stop_words_alone_stop_and_a_sentence_with_them_does_not() {
-        for t in ["/stop", "stop", "Stop!", " STOP. ", "停止", "停止。", "/STOP"] {
+        for t in [
+            "/stop",
+            "stop",
+            "Stop!",
+            " STOP. ",
+            "停止",
+            "停止。",
+            "/STOP",
+        ] {
             assert!(is_stop_text(t), "{t:?}");
         }
-        for t in ["stop the deploy", "don't stop", "/stopped", "", "停止吧", "/ stop"] {
+        for t in [
+            "stop the deploy",
+            "don't stop",
+            "/stopped",
+            "",
+            "停止吧",
+            "/ stop",
+        ] {
             assert!(!is_stop_text(t), "{t:?}");
         }
     }

@@ -13,8 +13,8 @@
 //! pause, intake by not acknowledging so the platform redelivers); broken connections are
 //! dropped from the pool and new ones made once the database is back.
 
-mod connect;
 mod batches;
+mod connect;
 mod migrate;
 mod more;
 mod outbox;

@@ -34,7 +34,9 @@ impl BatchStore for PostgresStore {
             "UPDATE events SET batch = $2 WHERE account = $1 AND status IN {OPEN} \
              AND event_id = ANY($3)"
         );
-        self.exec(&sql, &[&account, &lead, &members]).await.map(drop)
+        self.exec(&sql, &[&account, &lead, &members])
+            .await
+            .map(drop)
     }
 
     async fn batch_events(&self, account: &str, lead: &str) -> Result<Vec<StoredEvent>> {
