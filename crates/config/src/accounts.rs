@@ -313,6 +313,14 @@ fn account(
             .unwrap_or_default(),
         max_event_age,
         catch_up: scope.pick(|o| o.bool("catchUp")).unwrap_or(true),
+        queue: crate::types::QueueOverride {
+            mode: scope.pick(|o| {
+                o.obj("queue")
+                    .str("mode")
+                    .and_then(crate::types::QueueMode::from_spelling)
+            }),
+            debounce_ms: scope.pick(|o| o.obj("queue").u64("debounceMs")),
+        },
         media_max_bytes,
         app_rate_limit: scope
             .pick(|o| o.obj("rateLimits").f64("appPerSecond"))
@@ -343,6 +351,13 @@ fn groups(groups: &Obj<'_>) -> BTreeMap<String, GroupConfig> {
                     .str("groupSessionScope")
                     .and_then(crate::types::SessionScope::from_spelling),
                 reply_in_thread: g.str("replyInThread").map(|v| v == "enabled"),
+                queue: crate::types::QueueOverride {
+                    mode: g
+                        .obj("queue")
+                        .str("mode")
+                        .and_then(crate::types::QueueMode::from_spelling),
+                    debounce_ms: g.obj("queue").u64("debounceMs"),
+                },
             };
             (chat_id.to_owned(), group)
         })

@@ -37,8 +37,8 @@ pub use paths::{Format, Paths};
 pub use types::{
     Account, AccountExtras, AgentConfig, AllowBots, AuthMode, ChunkMode, Config, DmConfig,
     DmPolicy, DmScope, GatewayAuth, GatewayConfig, GroupConfig, GroupPolicy, LarkConfig,
-    MessagesConfig, Mode, Provider, QueueConfig, QueueDrop, QueueMode, ReactionNotifications,
-    RenderMode, ReplyToMode, SessionConfig, SessionScope, StoreConfig,
+    MessagesConfig, Mode, Provider, QueueConfig, QueueDrop, QueueMode, QueueOverride,
+    ReactionNotifications, RenderMode, ReplyToMode, SessionConfig, SessionScope, StoreConfig,
 };
 
 /// The id of the top-level account; no named account may use it.

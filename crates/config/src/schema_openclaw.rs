@@ -418,9 +418,19 @@ pub(crate) fn group_fields() -> Vec<(&'static str, Schema)> {
         ("groupSessionScope", leaf(Enum(SESSION_SCOPES))),
         ("replyInThread", leaf(Enum(ON_OFF))),
         ("skills", leaf(StrList)),
+        ("queue", queue_override()),
     ];
     fields.extend(ignored(&["topicSessionMode"]));
     fields
+}
+
+/// An account's or a group's own `queue: { mode, debounceMs }`.
+fn queue_override() -> Schema {
+    use Kind::*;
+    Schema::Object(vec![
+        ("mode", leaf(Enum(QUEUE_MODES))),
+        ("debounceMs", int(0, 3_600_000)),
+    ])
 }
 
 /// The plugin's keys of one account beside ours (`top`: the channel level, which also has
@@ -435,6 +445,7 @@ pub(crate) fn account_fields(top: bool) -> Vec<(&'static str, Schema)> {
     let dm = Schema::Object(vec![("enabled", leaf(Bool)), ("systemPrompt", leaf(Str))]);
     let mut fields = vec![
         ("connectionMode", leaf(Enum(CONNECTION_MODES))),
+        ("queue", queue_override()),
         ("webhookHost", leaf(Str)),
         ("webhookPort", int(1, u16::MAX as u64)),
         ("groupSenderAllowFrom", leaf(IdList)),

@@ -94,6 +94,9 @@ pub struct Account {
     /// turn, so a message the platform pushed into the lost socket is answered first, in its
     /// place, without waiting for the redelivery (`catchUp`, default on).
     pub catch_up: bool,
+    /// `queue.mode` and `queue.debounceMs`: this account's own queue mode and quiet window
+    /// (a group's own wins; unset: `messages.queue`).
+    pub queue: QueueOverride,
     pub media_max_bytes: u64,
     pub dm_download_dir: Option<PathBuf>,
     pub group_download_dir: Option<PathBuf>,
@@ -199,6 +202,15 @@ pub struct GroupConfig {
     /// `None`: the account's.
     pub group_session_scope: Option<SessionScope>,
     pub reply_in_thread: Option<bool>,
+    /// `queue.mode` / `queue.debounceMs` for this chat (unset: the account's).
+    pub queue: QueueOverride,
+}
+
+/// An account's or a group's `queue: { mode, debounceMs }`, over `messages.queue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueOverride {
+    pub mode: Option<QueueMode>,
+    pub debounce_ms: Option<u64>,
 }
 
 /// `agent`.

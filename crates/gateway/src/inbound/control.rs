@@ -186,8 +186,9 @@ async fn look(
         }
         match control.mode {
             QueueMode::Interrupt => {
+                // What came between was refused or is no message: it stays out.
                 let mut members = control.running.clone();
-                members.extend(open[..=i].iter().map(|e| e.event_id.clone()));
+                members.push(ev.event_id.clone());
                 ctx.store.set_batch(acct, &ev.event_id, &members).await?;
                 tracing::info!(target: "lark", "[{acct}] a new message in chat {chat} interrupts the running turn");
                 control.stop_tx.send_replace(Some(StopReason::Interrupt));

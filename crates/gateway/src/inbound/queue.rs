@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use lark::model::event::{Envelope, Event, MessageReceived};
 use openclaw_agent::{QueuedMessage, Turn};
-use openclaw_config::QueueMode;
+use openclaw_config::{QueueMode, QueueOverride};
 use openclaw_format::inbound::agent_text;
 
 use super::outcome::TurnError;
@@ -35,15 +35,33 @@ const DEFAULT_CAP: u32 = 20;
 /// Open events of a chat looked at in one go.
 pub(super) const LOOK_LIMIT: u32 = 200;
 
-/// The queue mode for the event's chat: `messages.queue.byChannel.lark` (or `.feishu`), else
-/// `messages.queue.mode`.
-pub(super) fn mode(ctx: &Ctx, _account: &AccountRt, _ev: &StoredEvent) -> QueueMode {
+/// The queue mode for the event's chat, most specific first: the group's `queue.mode`, the
+/// account's, `messages.queue.byChannel.lark` (or `.feishu`), `messages.queue.mode`.
+pub(super) fn mode(ctx: &Ctx, account: &AccountRt, ev: &StoredEvent) -> QueueMode {
     let q = &ctx.queue;
-    q.by_channel
-        .get("lark")
-        .or_else(|| q.by_channel.get("feishu"))
-        .copied()
+    overrides(account, ev)
+        .find_map(|o| o.mode)
+        .or_else(|| q.by_channel.get("lark").copied())
+        .or_else(|| q.by_channel.get("feishu").copied())
         .unwrap_or(q.mode)
+}
+
+/// The `collect` quiet window for the event's chat: the group's `queue.debounceMs`, the
+/// account's, `messages.queue.debounceMs`, else 500 ms.
+fn debounce_ms(ctx: &Ctx, account: &AccountRt, ev: &StoredEvent) -> u64 {
+    overrides(account, ev)
+        .find_map(|o| o.debounce_ms)
+        .or(ctx.queue.debounce_ms)
+        .unwrap_or(DEFAULT_DEBOUNCE_MS)
+}
+
+/// The group's and the account's own `queue`, in that order.
+fn overrides<'a>(
+    account: &'a AccountRt,
+    ev: &StoredEvent,
+) -> impl Iterator<Item = QueueOverride> + 'a {
+    let group = message_of(ev).and_then(|m| account.cfg.group(m.chat_id.as_str()).map(|g| g.queue));
+    group.into_iter().chain([account.cfg.queue])
 }
 
 /// Whether the agent takes steering messages (an LLM; the command agent does not).
@@ -128,7 +146,7 @@ async fn collect(
     let Some(chat) = ev.chat_key.clone() else {
         return Ok(Some(ev));
     };
-    let debounce = ctx.queue.debounce_ms.unwrap_or(DEFAULT_DEBOUNCE_MS) as i64;
+    let debounce = debounce_ms(ctx, account, &ev) as i64;
     let cap = ctx.queue.cap.filter(|c| *c >= 1).unwrap_or(DEFAULT_CAP) as usize;
     let open = loop {
         let open = ctx.store.open_events(acct, &chat, LOOK_LIMIT).await?;
