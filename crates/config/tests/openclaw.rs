@@ -415,3 +415,28 @@ fn an_accounts_tool_lists_sit_beside_its_group_switches() {
         .to_string()
         .contains("did you mean"));
 }
+
+#[test]
+fn an_account_and_a_group_have_their_own_queue_mode() {
+    let cfg = load(
+        r#"{ messages: { queue: { mode: "followup" } },
+             channels: { lark: { appId: "cli_a", appSecret: "s",
+               queue: { mode: "collect", debounceMs: 250 },
+               groups: { oc_ops: { queue: { mode: "interrupt" } } },
+               accounts: { two: { appId: "cli_b", appSecret: "t", queue: { mode: "steer" } } } } } }"#,
+    )
+    .unwrap();
+    let one = &cfg.lark.accounts[0];
+    assert_eq!(one.queue.mode, Some(QueueMode::Collect));
+    assert_eq!(one.queue.debounce_ms, Some(250));
+    let ops = one.group("oc_ops").unwrap().queue;
+    assert_eq!(ops.mode, Some(QueueMode::Interrupt));
+    assert_eq!(ops.debounce_ms, None);
+    assert_eq!(cfg.lark.accounts[1].queue.mode, Some(QueueMode::Steer));
+    let typo = load(
+        r#"{ channels: { lark: { appId: "cli_a", appSecret: "s", queue: { mode: "colect" } } } }"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(typo.contains("queue.mode"), "{typo}");
+}

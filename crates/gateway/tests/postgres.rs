@@ -9,7 +9,7 @@ mod pg;
 use std::sync::Arc;
 
 use openclaw_gateway::store::{
-    Claim, EventStatus, PairingAsk, PairingRequest, PostgresStore, SqliteStore, Store,
+    BatchStore, Claim, EventStatus, PairingAsk, PairingRequest, PostgresStore, SqliteStore, Store,
 };
 use pg::ev;
 
@@ -283,5 +283,61 @@ both!(
         known.sort();
         assert_eq!(known, ["om_1", "om_2"]);
         assert!(s.known_messages("prod", &ask).await.unwrap().is_empty());
+    }
+);
+
+both!(
+    a_batch_names_its_lead_and_a_stop_closes_in_one_step_and_stays_closed,
+    |s: Arc<dyn Store>| async move {
+        for i in 0..4 {
+            let mut e = ev(&format!("e{i}"), Some(&format!("om_{i}")), "oc_a");
+            e.created_at_ms = Some(1_000 + i);
+            s.claim(e).await.unwrap();
+        }
+        let open = s.open_events("default", "oc_a", 10).await.unwrap();
+        let order: Vec<&str> = open.iter().map(|e| e.event_id.as_str()).collect();
+        assert_eq!(order, ["e0", "e1", "e2", "e3"]);
+        assert_eq!(s.open_events("default", "oc_a", 2).await.unwrap().len(), 2);
+
+        let members = ["e1".to_owned(), "e2".to_owned()];
+        s.set_batch("default", "e2", &members).await.unwrap();
+        let batch = s.batch_events("default", "e2").await.unwrap();
+        let names: Vec<&str> = batch.iter().map(|e| e.event_id.as_str()).collect();
+        assert_eq!(names, ["e1", "e2"]);
+        assert_eq!(batch[0].batch.as_deref(), Some("e2"));
+        assert_eq!(s.event("default", "e0").await.unwrap().unwrap().batch, None);
+
+        // A stop closes the running turn with the /stop; the turn's late reply keeps it closed.
+        let stopped = ["e0".to_owned(), "e3".to_owned(), "e1".to_owned()];
+        s.set_status("default", "e1", EventStatus::Sent, None)
+            .await
+            .unwrap();
+        let n = s
+            .close_events(
+                "default",
+                &stopped,
+                EventStatus::Stopped,
+                "stopped by /stop",
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 2, "e1 was closed already");
+        s.record_reply("default", "e0", "[]").await.unwrap();
+        s.record_sent_part("default", "e0", "om_reply", true)
+            .await
+            .unwrap();
+        let e0 = s.event("default", "e0").await.unwrap().unwrap();
+        assert_eq!(e0.status, EventStatus::Stopped);
+        assert_eq!(e0.reason.as_deref(), Some("stopped by /stop"));
+        assert_eq!(e0.sent_ids, ["om_reply"]);
+        assert_eq!(
+            s.event("default", "e1").await.unwrap().unwrap().status,
+            EventStatus::Sent
+        );
+        let open = s.open_events("default", "oc_a", 10).await.unwrap();
+        assert_eq!(open.len(), 1, "only e2 is open: {open:?}");
+        // A closed event joins no batch.
+        s.set_batch("default", "e9", &stopped).await.unwrap();
+        assert!(s.batch_events("default", "e9").await.unwrap().is_empty());
     }
 );

@@ -55,7 +55,13 @@ pub(crate) struct Control {
 }
 
 impl Control {
-    pub(crate) fn new(ctx: &Ctx, account: &AccountRt, lead: &StoredEvent) -> Arc<Control> {
+    /// The controller of `lead`'s turn, which also answers `members` (its batch).
+    pub(crate) fn new(
+        ctx: &Ctx,
+        account: &AccountRt,
+        lead: &StoredEvent,
+        members: &[StoredEvent],
+    ) -> Arc<Control> {
         let mode = queue::mode(ctx, account, lead);
         let (stop_tx, stop_rx) = StopSignal::new();
         let steer = if mode == QueueMode::Steer && queue::agent_steers(ctx) {
@@ -63,26 +69,20 @@ impl Control {
         } else {
             Steer::default()
         };
+        let mut running = vec![lead.event_id.clone()];
+        for m in members {
+            if !running.contains(&m.event_id) {
+                running.push(m.event_id.clone());
+            }
+        }
         Arc::new(Control {
-            running: vec![lead.event_id.clone()],
+            running,
             mode,
             stop_tx,
             stop_rx,
             steer,
             steered: Mutex::new(Vec::new()),
         })
-    }
-
-    /// Adds the batch's members to what the turn answers.
-    pub(crate) fn with_members(mut self: Arc<Self>, members: &[StoredEvent]) -> Arc<Self> {
-        if let Some(c) = Arc::get_mut(&mut self) {
-            for m in members {
-                if !c.running.contains(&m.event_id) {
-                    c.running.push(m.event_id.clone());
-                }
-            }
-        }
-        self
     }
 
     /// Why the turn was stopped, if it was.

@@ -122,7 +122,7 @@ async fn worker(ctx: Arc<Ctx>, account: Arc<AccountRt>, chat: String) {
             break;
         };
         let members = queue::members(&ctx, &event).await.unwrap_or_default();
-        let control = control::Control::new(&ctx, &account, &event).with_members(&members);
+        let control = control::Control::new(&ctx, &account, &event, &members);
         let run = turn::run(&ctx, &account, event.clone());
         let ended = control::watch(&ctx, &account, &chat, &control, run).await;
         let answered = matches!(ended, Ok(Outcome::Sent | Outcome::NothingToSend));
