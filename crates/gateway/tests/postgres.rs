@@ -9,7 +9,7 @@ mod pg;
 use std::sync::Arc;
 
 use openclaw_gateway::store::{
-    BatchStore, Claim, EventStatus, PairingAsk, PairingRequest, PostgresStore, SqliteStore, Store,
+    Claim, EventStatus, PairingAsk, PairingRequest, PostgresStore, SqliteStore, Store,
 };
 use pg::ev;
 
