@@ -2,6 +2,7 @@
 //! number) picks each reply; replies stream their SSE chunks with a gap and may hang at the end.
 #![allow(dead_code)]
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -53,6 +54,8 @@ pub struct Model {
     pub requests: Arc<Mutex<Vec<Value>>>,
     /// When the first text delta of any reply went out.
     pub first_delta: Arc<Mutex<Option<Instant>>>,
+    /// Reply bodies the client let go of before their end (a cancelled request).
+    pub abandoned: Arc<AtomicUsize>,
 }
 
 #[derive(Clone)]
@@ -60,6 +63,18 @@ struct St {
     script: Arc<Script>,
     requests: Arc<Mutex<Vec<Value>>>,
     first_delta: Arc<Mutex<Option<Instant>>>,
+    abandoned: Arc<AtomicUsize>,
+}
+
+/// Counts a reply body dropped before its end.
+struct Abandoned(Arc<AtomicUsize>, bool);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
 }
 
 impl Model {
@@ -68,6 +83,7 @@ impl Model {
             script: Arc::new(script),
             requests: Arc::default(),
             first_delta: Arc::default(),
+            abandoned: Arc::default(),
         };
         let app = axum::Router::new().fallback(handle).with_state(st.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -79,6 +95,7 @@ impl Model {
             url,
             requests: st.requests,
             first_delta: st.first_delta,
+            abandoned: st.abandoned,
         }
     }
 
@@ -105,9 +122,11 @@ async fn handle(State(st): State<St>, body: Bytes) -> Response {
     let reply = (st.script)(&body, n);
     let (gap, hang) = (reply.gap, reply.hang);
     let first = st.first_delta.clone();
+    let guard = Arc::new(Mutex::new(Abandoned(st.abandoned.clone(), false)));
     let stream =
         futures::stream::iter(reply.chunks.into_iter().map(Some).chain([None])).then(move |c| {
             let first = first.clone();
+            let guard = guard.clone();
             async move {
                 match c {
                     Some(c) => {
@@ -121,6 +140,7 @@ async fn handle(State(st): State<St>, body: Bytes) -> Response {
                         if let Some(h) = hang {
                             tokio::time::sleep(h).await;
                         }
+                        guard.lock().unwrap().1 = true;
                         Ok(Bytes::new())
                     }
                 }
