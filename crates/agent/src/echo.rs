@@ -85,6 +85,9 @@ mod tests {
             tools: Default::default(),
             skills: None,
             doc_comment: None,
+            history: Vec::new(),
+            notes: Vec::new(),
+            session_turns: None,
         }
     }
 

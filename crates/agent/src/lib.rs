@@ -42,7 +42,7 @@ pub use tool::{
     SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
     ToolSpec,
 };
-pub use turn::{ChatKind, DocComment, MediaFile, Turn};
+pub use turn::{ChatKind, DocComment, HistoryEntry, MediaFile, Turn};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

@@ -33,6 +33,9 @@ fn turn(text: &str) -> Turn {
         tools: Default::default(),
         skills: None,
         doc_comment: None,
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     }
 }
 

@@ -258,6 +258,9 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         tools: Default::default(),
         skills: None,
         doc_comment: None,
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     }
 }
 

@@ -150,6 +150,9 @@ async fn answer(
             reply_id,
             quote,
         }),
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     };
     let what = format!("comment {}", c.comment_id);
     let (answer, ..) = super::reply::collect(ctx, acct, &what, turn, |_, _| {}).await;

@@ -6,12 +6,16 @@
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
 
+pub(crate) mod bots;
 mod comment;
+mod context;
+mod history;
 pub mod lease;
 mod media;
 pub(crate) mod names;
 pub mod outcome;
 pub mod policy;
+pub(crate) mod reactions;
 mod reply;
 mod session;
 mod turn;
