@@ -281,3 +281,17 @@ async fn a_reaction_to_the_bot_is_told_at_the_next_turn_and_starts_none() {
     let turn = g.ask("oc_team", ADA, "and now?", None).await;
     assert!(turn.get("notes").is_none(), "told once: {turn}");
 }
+
+#[tokio::test]
+async fn at_all_addresses_the_bot_only_with_respond_to_mention_all() {
+    for (extra, want) in [
+        ("", EventStatus::Refused),
+        ("respondToMentionAll: true", EventStatus::Sent),
+    ] {
+        let g = group(extra).await;
+        g.h.seed("oc_team", ChatMode::Group, &[ADA]);
+        let m = g.send("oc_team", ADA, "@_all standup in 5", false);
+        let e = g.h.wait_closed(&m.event_id).await;
+        assert_eq!(e.status, want, "{extra}: {e:?}");
+    }
+}
