@@ -87,6 +87,9 @@ mod tests {
             doc_comment: None,
             messages: Vec::new(),
             steer: Default::default(),
+            history: Vec::new(),
+            notes: Vec::new(),
+            session_turns: None,
         }
     }
 

@@ -45,6 +45,7 @@ pub use tool::{
     ToolSpec,
 };
 pub use turn::{ChatKind, DocComment, MediaFile, QueuedMessage, Turn};
+pub use turn::{ChatKind, DocComment, HistoryEntry, MediaFile, Turn};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

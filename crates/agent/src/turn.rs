@@ -66,6 +66,31 @@ pub struct QueuedMessage {
     pub text: String,
     /// When the platform says it was sent (ms since the epoch).
     pub create_time: Option<i64>,
+    /// The group's messages that did not address the bot since its previous turn there (at
+    /// most `historyLimit`), oldest first: context for this turn, not messages to answer.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    /// What happened in the conversation since the previous turn that is not a message, in
+    /// words for the model (e.g. "Ada reacted THUMBSUP to your message om_x").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// How many earlier turns of the session the model sees (`dmHistoryLimit` in DMs);
+    /// `None`: as many as fit the context budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_turns: Option<u32>,
+}
+
+/// One earlier message of the chat, given as context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub message_id: String,
+    pub sender_open_id: String,
+    pub sender_name: Option<String>,
+    /// The normalized text; attachments are named, not downloaded.
+    pub text: String,
+    /// Milliseconds since the epoch, as the platform says.
+    pub create_time: i64,
 }
 
 /// The document comment a `docComment` turn answers.

@@ -35,6 +35,9 @@ fn turn(text: &str) -> Turn {
         doc_comment: None,
         messages: Vec::new(),
         steer: Default::default(),
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     }
 }
 

@@ -77,6 +77,10 @@ pub(crate) fn account(scope: &Scope<'_, '_>, ctx: &Ctx<'_>) -> AccountExtras {
         tools_deny,
         reactions: scope.pick(|o| o.obj("actions").bool("reactions")),
         allow_bots,
+        bot_turns_per_minute: small("botTurnsPerMinute").unwrap_or(5),
+        respond_to_mention_all: scope
+            .pick(|o| o.bool("respondToMentionAll"))
+            .unwrap_or(false),
         reaction_notifications: scope
             .pick(|o| {
                 o.str("reactionNotifications")

@@ -460,6 +460,8 @@ pub(crate) fn account_fields(top: bool) -> Vec<(&'static str, Schema)> {
             object(vec![("reactions", leaf(Bool))], &["sticker"]),
         ),
         ("allowBots", leaf(BoolOr(&["mentions"]))),
+        ("botTurnsPerMinute", int(1, 10_000)),
+        ("respondToMentionAll", leaf(Bool)),
         ("reactionNotifications", leaf(Enum(REACTION_NOTIFICATIONS))),
         ("historyLimit", int(0, u32::MAX as u64)),
         ("dmHistoryLimit", int(0, u32::MAX as u64)),

@@ -110,9 +110,8 @@ pub struct Account {
 }
 
 /// The account keys of OpenClaw's Feishu plugin beyond the channel document's (same names).
-/// The gateway acts on `groupSenderAllowFrom`, `dms`, `textChunkLimit`, `chunkMode`,
-/// `httpTimeoutMs`, `resolveSenderNames` and `responsePrefix`; the rest wait for the features
-/// they belong to.
+/// The gateway acts on each; the conversation keys (history, session scope, threads, other
+/// bots, reactions) are described in the README's "Group conversations".
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AccountExtras {
     /// `groupSenderAllowFrom`: senders admitted in every group (a group's `allowFrom` wins).
@@ -142,8 +141,16 @@ pub struct AccountExtras {
     /// `actions.reactions`: whether the `react` action is offered (`None`: default).
     pub reactions: Option<bool>,
     pub allow_bots: AllowBots,
+    /// `botTurnsPerMinute` (default 5): the most turns other bots' messages start in one chat
+    /// in a minute.
+    pub bot_turns_per_minute: u32,
+    /// `respondToMentionAll` (default false): whether `@all` addresses the bot.
+    pub respond_to_mention_all: bool,
     pub reaction_notifications: ReactionNotifications,
+    /// `historyLimit`: the most unaddressed group messages a turn gets as context (`None`: the
+    /// gateway's default).
     pub history_limit: Option<u32>,
+    /// `dmHistoryLimit`: the most earlier DM messages a turn gets as context.
     pub dm_history_limit: Option<u32>,
     pub group_session_scope: SessionScope,
     pub reply_to_mode: Option<ReplyToMode>,

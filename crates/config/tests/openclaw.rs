@@ -440,3 +440,46 @@ fn an_account_and_a_group_have_their_own_queue_mode() {
     .to_string();
     assert!(typo.contains("queue.mode"), "{typo}");
 }
+
+#[test]
+fn group_conversation_keys_load_and_bad_values_name_the_key() {
+    let c = load(
+        "{channels: {feishu: {appId: 'cli_a', appSecret: 's', historyLimit: 2, dmHistoryLimit: 7, \
+         botTurnsPerMinute: 3, respondToMentionAll: true, allowBots: true, \
+         reactionNotifications: 'all', groupSessionScope: 'group_sender', replyToMode: 'off', \
+         replyInThread: 'enabled'}}}",
+    )
+    .unwrap();
+    let x = &c.lark.accounts[0].openclaw;
+    assert_eq!((x.history_limit, x.dm_history_limit), (Some(2), Some(7)));
+    assert_eq!(x.bot_turns_per_minute, 3);
+    assert!(x.respond_to_mention_all && x.reply_in_thread);
+    assert_eq!(x.allow_bots, AllowBots::On);
+    assert_eq!(x.group_session_scope, SessionScope::GroupSender);
+    assert_eq!(x.reply_to_mode, Some(ReplyToMode::Off));
+    let d = load("{channels: {feishu: {appId: 'cli_a', appSecret: 's'}}}").unwrap();
+    let x = &d.lark.accounts[0].openclaw;
+    assert_eq!(x.bot_turns_per_minute, 5);
+    assert!(!x.respond_to_mention_all);
+    for (text, key) in [
+        (
+            "{channels: {feishu: {botTurnsPerMinute: 0}}}",
+            "channels.feishu.botTurnsPerMinute",
+        ),
+        (
+            "{channels: {feishu: {respondToMentionAll: 'yes'}}}",
+            "channels.feishu.respondToMentionAll",
+        ),
+        (
+            "{channels: {feishu: {dmHistoryLimit: -1}}}",
+            "channels.feishu.dmHistoryLimit",
+        ),
+        (
+            "{channels: {feishu: {groupSessionScope: 'topic'}}}",
+            "channels.feishu.groupSessionScope",
+        ),
+    ] {
+        let err = load(text).unwrap_err().to_string();
+        assert!(err.contains(key), "{text}: {err}");
+    }
+}

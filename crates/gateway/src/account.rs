@@ -86,6 +86,11 @@ pub struct AccountRt {
     pub(crate) names: Arc<crate::inbound::names::Names>,
     /// When events may have been lost, and which chats were read back since.
     pub(crate) gaps: crate::intake::catch_up::gaps::Gaps,
+    /// Whether the app was seen receiving a group message that did not address it (it holds
+    /// the scope to read every group message; see inbound/history.rs).
+    pub(crate) hears_all: std::sync::atomic::AtomicBool,
+    /// Turns other bots started lately, per chat (`botTurnsPerMinute`).
+    pub(crate) bot_turns: crate::inbound::bots::BotTurns,
 }
 
 impl std::fmt::Debug for AccountRt {
@@ -112,6 +117,8 @@ impl AccountRt {
             twins: crate::intake::twins::Twins::default(),
             names,
             gaps: Default::default(),
+            hears_all: Default::default(),
+            bot_turns: Default::default(),
             app_id: client.app_id().to_string(),
             client,
             bot: OnceCell::new(),

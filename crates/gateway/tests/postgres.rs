@@ -341,3 +341,47 @@ both!(
         assert!(s.batch_events("default", "e9").await.unwrap().is_empty());
     }
 );
+
+both!(
+    unaddressed_reads_refusals_and_turns_newest_first_within_the_limit,
+    |s: Arc<dyn Store>| async move {
+        use openclaw_gateway::store::HistoryQuery;
+        // Created at 10, 20, ... 60: two unaddressed, a turn, three unaddressed (one refused for
+        // another reason), and the turn being answered at 70.
+        let plan = [
+            ("e1", "bot not mentioned", EventStatus::Refused),
+            ("e2", "bot not mentioned", EventStatus::Refused),
+            ("e3", "", EventStatus::Sent),
+            ("e4", "bot not mentioned", EventStatus::Refused),
+            ("e5", "sent by a bot", EventStatus::Refused),
+            ("e6", "bot not mentioned", EventStatus::Refused),
+            ("e7", "", EventStatus::Received),
+        ];
+        for (i, (id, reason, status)) in plan.iter().enumerate() {
+            let mut e = ev(id, Some(&format!("om_{id}")), "oc_a");
+            e.created_at_ms = Some(10 * (i as i64 + 1));
+            s.claim(e).await.unwrap();
+            if *status != EventStatus::Received {
+                let reason = (!reason.is_empty()).then_some(*reason);
+                s.set_status("default", id, *status, reason).await.unwrap();
+            }
+        }
+        s.claim(ev("x1", Some("om_x1"), "oc_b")).await.unwrap();
+        let read = |limit: u32| {
+            let s = s.clone();
+            async move {
+                let q = HistoryQuery {
+                    account: "default".into(),
+                    chat_key: "oc_a".into(),
+                    before_ms: 70,
+                    reason: "bot not mentioned".into(),
+                    limit,
+                };
+                let got = s.unaddressed(q).await.unwrap();
+                got.into_iter().map(|e| e.event_id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(read(10).await, ["e6", "e4", "e3", "e2", "e1"]);
+        assert_eq!(read(2).await, ["e6", "e4"]);
+    }
+);

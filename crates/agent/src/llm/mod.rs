@@ -11,6 +11,7 @@
 
 mod anthropic;
 mod commands;
+mod context;
 mod guide;
 mod http;
 mod message;

@@ -86,7 +86,7 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
     };
     let mut session = Session::parse(stored.as_deref());
     session.forget(&turn.message_id);
-    let mut history = session.messages();
+    let mut history = session.recent(turn.session_turns);
     let first_new = history.len();
     history.push(user_message(turn));
 
@@ -318,7 +318,7 @@ fn user_message(turn: &Turn) -> Message {
         head.push_str(&format!(" threadId={t}"));
     }
     head.push(']');
-    let mut text = format!("{head}\n{}", turn.text);
+    let mut text = format!("{}{head}\n{}", super::context::block(turn), turn.text);
     let mut images = Vec::new();
     for m in &turn.media {
         let name = m
@@ -436,6 +436,9 @@ mod tests {
             }),
             messages: Vec::new(),
             steer: Default::default(),
+            history: Vec::new(),
+            notes: Vec::new(),
+            session_turns: None,
         };
         assert_eq!(
             user_message(&turn).text(),

@@ -91,6 +91,15 @@ impl Session {
             .collect()
     }
 
+    /// The last `turns` turns as one list of messages (`None`: all of them).
+    pub fn recent(&self, turns: Option<u32>) -> Vec<Message> {
+        let skip = turns.map_or(0, |n| self.turns.len().saturating_sub(n as usize));
+        self.turns[skip..]
+            .iter()
+            .flat_map(|t| t.messages.iter().cloned())
+            .collect()
+    }
+
     /// Forgets the record of `message_id` (it is being answered again).
     pub fn forget(&mut self, message_id: &str) {
         self.turns.retain(|t| t.message_id != message_id);
@@ -213,6 +222,20 @@ mod tests {
                 ..Usage::default()
             },
         }
+    }
+
+    #[test]
+    fn recent_keeps_the_last_turns() {
+        let mut s = Session::default();
+        for i in 0..3 {
+            s.record(turn(&format!("om_{i}"), &format!("q{i}"), "r"), usize::MAX);
+        }
+        assert_eq!(s.recent(None), s.messages());
+        let per_turn = s.turns[0].messages.len();
+        assert_eq!(s.recent(Some(1)), s.turns[2].messages);
+        assert_eq!(s.recent(Some(2)).len(), 2 * per_turn);
+        assert!(s.recent(Some(0)).is_empty());
+        assert_eq!(s.recent(Some(9)).len(), 3 * per_turn);
     }
 
     #[test]

@@ -260,6 +260,9 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         doc_comment: None,
         messages: Vec::new(),
         steer: Default::default(),
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     }
 }
 

@@ -152,6 +152,9 @@ async fn answer(
         }),
         messages: Vec::new(),
         steer: Default::default(),
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     };
     let what = format!("comment {}", c.comment_id);
     let (answer, ..) = super::reply::collect(ctx, acct, &what, turn, |_, _| {}).await;

@@ -9,14 +9,18 @@
 //! While a turn runs, its worker also watches the chat's wake-ups (`control`), so `/stop` and
 //! the queue modes (`queue`) act on messages that arrive meanwhile.
 
+pub(crate) mod bots;
 mod comment;
 pub(crate) mod control;
+mod context;
+mod history;
 pub mod lease;
 mod media;
 pub(crate) mod names;
 pub mod outcome;
 pub mod policy;
 mod queue;
+pub(crate) mod reactions;
 mod reply;
 mod session;
 mod stop;

@@ -1,7 +1,16 @@
 //! Which of the agent's sessions a message belongs to: the chat's kind and its session key.
 //!
-//! Groups: one session per chat, a thread's per thread. DMs follow `session.dmScope` as OpenClaw
-//! means it; unset, each account keeps one session per sender:
+//! Groups follow `groupSessionScope` (the group's, else the account's), as OpenClaw means it:
+//!
+//! | `groupSessionScope` | key |
+//! |---|---|
+//! | `group` (default) | `lark:<account>:group:<chat_id>` (the whole chat, topics too) |
+//! | `group_sender` | `lark:<account>:group:<chat_id>:sender:<open_id>` |
+//! | `group_topic` | `lark:<account>:thread:<thread_id>` (a message outside topics: the chat's) |
+//! | `group_topic_sender` | `lark:<account>:thread:<thread_id>:sender:<open_id>` |
+//!
+//! `/new` resets the session of the key, so only that scope. DMs follow `session.dmScope` as
+//! OpenClaw means it; unset, each account keeps one session per sender:
 //!
 //! | `dmScope` | key |
 //! |---|---|
@@ -15,27 +24,44 @@
 
 use lark::model::event::{ChatType, MessageReceived};
 use openclaw_agent::ChatKind;
-use openclaw_config::DmScope;
+use openclaw_config::{Account, DmScope, SessionScope};
+
+/// The group session scope of a chat: the group's `groupSessionScope`, else the account's.
+pub(super) fn group_scope(account: &Account, chat_id: &str) -> SessionScope {
+    super::policy::group_config(account, chat_id)
+        .and_then(|g| g.group_session_scope)
+        .unwrap_or(account.openclaw.group_session_scope)
+}
 
 /// The message's chat kind and session key.
 pub(super) fn key(
     dm_scope: Option<DmScope>,
+    scope: SessionScope,
     acct: &str,
     msg: &MessageReceived,
     sender: &str,
 ) -> (ChatKind, String) {
-    match (&msg.chat_type, &msg.thread_id) {
-        (ChatType::P2p, _) => (ChatKind::Dm, dm_key(dm_scope, acct, sender)),
-        (ChatType::TopicGroup, Some(t)) => (ChatKind::Topic, format!("lark:{acct}:thread:{t}")),
-        (ChatType::Group, Some(t)) => (ChatKind::Group, format!("lark:{acct}:thread:{t}")),
-        (ChatType::TopicGroup, None) => (
-            ChatKind::Topic,
-            format!("lark:{acct}:group:{}", msg.chat_id),
-        ),
-        _ => (
-            ChatKind::Group,
-            format!("lark:{acct}:group:{}", msg.chat_id),
-        ),
+    let kind = match msg.chat_type {
+        ChatType::P2p => return (ChatKind::Dm, dm_key(dm_scope, acct, sender)),
+        ChatType::TopicGroup => ChatKind::Topic,
+        _ => ChatKind::Group,
+    };
+    (kind, group_key(scope, acct, msg, sender))
+}
+
+fn group_key(scope: SessionScope, acct: &str, msg: &MessageReceived, sender: &str) -> String {
+    let topic = msg.thread_id.as_ref().map(|t| t.as_str());
+    let base = match (scope, topic) {
+        (SessionScope::GroupTopic | SessionScope::GroupTopicSender, Some(t)) => {
+            format!("lark:{acct}:thread:{t}")
+        }
+        _ => format!("lark:{acct}:group:{}", msg.chat_id),
+    };
+    match scope {
+        SessionScope::GroupSender | SessionScope::GroupTopicSender => {
+            format!("{base}:sender:{sender}")
+        }
+        SessionScope::Group | SessionScope::GroupTopic => base,
     }
 }
 

@@ -46,6 +46,7 @@ pub async fn run(
     let msg = match envelope.event {
         Event::MessageReceived(msg) => msg,
         Event::CommentAdded(c) => return super::comment::run(ctx, account, ev, *c).await,
+        Event::ReactionCreated(r) => return super::reactions::note(ctx, account, &r).await,
         _ => return Ok(Outcome::closed(EventStatus::Ignored, "not a message")),
     };
     let mut status = ev.status;
@@ -55,6 +56,7 @@ pub async fn run(
         }
         match admit(ctx, account, &ev, &msg).await? {
             Some(reason) => {
+                super::history::heard(account, reason);
                 ctx.metrics.refused(acct, reason);
                 if ctx.verbose {
                     tracing::info!(target: "lark", "[{acct}] message {} from {} not answered: {reason}", msg.message_id, sender(&msg));
@@ -139,17 +141,27 @@ pub(super) async fn admit(
     ev: &StoredEvent,
     msg: &MessageReceived,
 ) -> Result<Option<&'static str>, TurnError> {
-    if msg.sender.sender_type == "app" {
-        return Ok(Some("sent by a bot"));
-    }
     let bot = account.bot().await.map_err(TurnError::Identity)?;
+    let x = &account.cfg.openclaw;
+    let from_bot = msg.sender.sender_type == "app";
+    if from_bot && let Some(reason) = super::bots::judge(x, msg, &bot.open_id) {
+        return Ok(Some(reason));
+    }
     let facts = Facts {
         is_dm: msg.chat_type == ChatType::P2p,
         chat_id: msg.chat_id.as_str(),
         sender_ids: sender_ids(&msg.sender.sender_id),
-        mentions_bot: msg.mentions_open_id(&bot.open_id),
+        mentions_bot: msg.mentions_open_id(&bot.open_id)
+            || (x.respond_to_mention_all && msg.mentions_all()),
     };
     match policy::judge(&account.cfg, &facts) {
+        Verdict::Admit if from_bot => {
+            let chat = msg.chat_id.as_str();
+            let ok = account
+                .bot_turns
+                .take(account.id(), chat, x.bot_turns_per_minute);
+            Ok((!ok).then_some("botTurnsPerMinute reached"))
+        }
         Verdict::Admit => Ok(None),
         Verdict::Refuse(reason) => Ok(Some(reason)),
         Verdict::Pairing => pairing(ctx, account, ev, msg).await,
@@ -228,7 +240,9 @@ async fn answer(
             )),
         }
     }
-    let (kind, session_key) = super::session::key(ctx.session.dm_scope, acct, msg, sender(msg));
+    let scope = super::session::group_scope(&account.cfg, msg.chat_id.as_str());
+    let (kind, session_key) =
+        super::session::key(ctx.session.dm_scope, scope, acct, msg, sender(msg));
     // `resolveSenderNames: false`: no contact look-ups; the agent sees the sender's id.
     let sender_name = if account.cfg.openclaw.resolve_sender_names {
         account.names.name(sender(msg)).await
@@ -291,8 +305,12 @@ async fn answer(
         doc_comment: None,
         messages: Vec::new(),
         steer: Default::default(),
+        history: Vec::new(),
+        notes: Vec::new(),
+        session_turns: None,
     };
     super::queue::join(ctx, account, ev, &mut turn).await;
+    let turn = super::context::add(ctx, account, ev, msg, scope, turn).await;
     let is_dm = kind == ChatKind::Dm;
     Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)
 }

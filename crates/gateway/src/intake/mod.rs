@@ -114,6 +114,12 @@ async fn record(
             event.status = fresh(account, event.created_at_ms, received_at_ms);
         }
     }
+    if let Event::ReactionCreated(r) = &envelope.event
+        && crate::inbound::reactions::wanted(account, r)
+    {
+        event.chat_key = Some(crate::inbound::reactions::QUEUE.to_owned());
+        event.status = fresh(account, event.created_at_ms, received_at_ms);
+    }
     if event.event_id.is_empty() {
         // No id to deduplicate on: fall back to the message id, or drop it.
         match &event.message_id {

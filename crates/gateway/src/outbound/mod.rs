@@ -9,6 +9,7 @@
 pub mod comment;
 mod error;
 pub mod parts;
+pub(crate) mod placement;
 pub mod stream;
 pub mod text;
 pub(crate) mod typing;
@@ -32,19 +33,29 @@ fn is_refused_format(e: &lark::Error) -> bool {
     matches!(e.code(), Some(230001 | 230002 | 230099))
 }
 
-/// Replies to `msg` (in its thread when it has one); falls back to a plain send to the chat
-/// when the message is gone, and to text when the rich form is refused.
+/// Replies to `msg` (in a thread as [`placement`] says), or with `quote` false and no thread
+/// sends to the chat; falls back to a plain send to the chat when the message is gone, and to
+/// text when the rich form is refused.
 async fn deliver(
     account: &AccountRt,
     msg: &MessageReceived,
     content: &Content,
     fallback_text: &str,
     uuid: &str,
+    quote: bool,
 ) -> lark::Result<String> {
     let opts = ReplyOptions {
-        reply_in_thread: msg.thread_id.is_some(),
+        reply_in_thread: placement::in_thread(account, msg),
         uuid: Some(uuid.to_owned()),
     };
+    let to = ReceiveId::infer(msg.chat_id.as_str());
+    if !quote && !opts.reply_in_thread {
+        return account
+            .client
+            .send_message(&to, content, Some(uuid))
+            .await
+            .map(|m| m.message_id.to_string());
+    }
     let sent = match account
         .client
         .reply_message(&msg.message_id, content, &opts)
@@ -52,7 +63,6 @@ async fn deliver(
     {
         Err(e) if e.api().is_some_and(|a| a.is_target_gone()) => {
             tracing::info!(target: "lark", "[{}] {} is gone; sending to the chat instead", account.id(), msg.message_id);
-            let to = ReceiveId::infer(msg.chat_id.as_str());
             account.client.send_message(&to, content, Some(uuid)).await
         }
         other => other,
@@ -137,7 +147,8 @@ async fn send_part(
     let delivered = if part.msg_type == stream::PART_KIND {
         stream::finish_part(ctx, account, ev, part).await
     } else {
-        deliver(account, msg, &content, &part.text, &uuid)
+        let quote = placement::quotes(account, i);
+        deliver(account, msg, &content, &part.text, &uuid, quote)
             .await
             .map_err(|source| OutboundError::Send {
                 what: format!("part {} of the reply", i + 1),
@@ -172,7 +183,7 @@ pub async fn send_notice(
     tag: &str,
 ) -> Result<(), OutboundError> {
     let uuid = send_uuid(account.id(), msg.message_id.as_str(), tag);
-    match deliver(account, msg, &Content::text(text), text, &uuid).await {
+    match deliver(account, msg, &Content::text(text), text, &uuid, true).await {
         Ok(_) => {
             ctx.metrics.send(account.id(), "ok");
             Ok(())

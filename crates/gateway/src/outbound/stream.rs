@@ -207,7 +207,7 @@ async fn open(
     };
     let uuid = send_uuid(acct, msg.message_id.as_str(), "0");
     let opts = ReplyOptions {
-        reply_in_thread: msg.thread_id.is_some(),
+        reply_in_thread: super::placement::in_thread(account, msg),
         uuid: Some(uuid),
     };
     let content = lark::model::content::Content::Interactive(stream.card());

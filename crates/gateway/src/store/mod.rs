@@ -21,8 +21,8 @@ pub use batches::BatchStore;
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
 pub use records::{
-    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, PairingStatus,
-    QueueDepth, Replica, StoredEvent,
+    ChatSpan, Claim, EventStatus, HistoryQuery, NewEvent, Pairing, PairingAsk, PairingRequest,
+    PairingStatus, QueueDepth, Replica, StoredEvent,
 };
 pub use sqlite::SqliteStore;
 
@@ -104,6 +104,11 @@ pub trait Store: BatchStore + Send + Sync + fmt::Debug + 'static {
 
     /// Open events of an account (the queue depth).
     async fn depth(&self, account: &str) -> Result<QueueDepth>;
+
+    /// The chat's events created before `q.before_ms` that are either messages refused as
+    /// `q.reason` (not addressed to the bot) or answered turns, newest first, at most `q.limit`:
+    /// what a group turn's context is read from (`inbound::history`).
+    async fn unaddressed(&self, q: HistoryQuery) -> Result<Vec<StoredEvent>>;
 
     /// Deletes closed events received before `before_ms` (dedup keeps what is younger).
     async fn prune(&self, before_ms: i64) -> Result<u64>;

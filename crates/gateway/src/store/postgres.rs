@@ -15,6 +15,7 @@
 
 mod batches;
 mod connect;
+mod history;
 mod migrate;
 mod more;
 mod outbox;
@@ -27,8 +28,8 @@ use deadpool_postgres::Pool;
 use tokio_postgres::Row;
 
 use super::{
-    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth,
-    Replica, Result, Store, StoredEvent,
+    ChatSpan, Claim, EventStatus, HistoryQuery, NewEvent, Pairing, PairingAsk, PairingRequest,
+    QueueDepth, Replica, Result, Store, StoredEvent,
 };
 
 use connect::pool_err;
@@ -277,6 +278,10 @@ impl Store for PostgresStore {
             .map(|r| r.get(0))
             .unwrap_or(0);
         Ok(QueueDepth { open: open as u64 })
+    }
+
+    async fn unaddressed(&self, q: HistoryQuery) -> Result<Vec<StoredEvent>> {
+        self.history_read(q).await
     }
 
     async fn prune(&self, before_ms: i64) -> Result<u64> {

@@ -212,3 +212,15 @@ pub struct Replica {
     pub pid: u32,
     pub started_at_ms: i64,
 }
+
+/// Which of a chat's events a group turn's context is read from (see `Store::unaddressed`).
+#[derive(Debug, Clone)]
+pub struct HistoryQuery {
+    pub account: String,
+    pub chat_key: String,
+    /// Only events created before this (the turn's message).
+    pub before_ms: i64,
+    /// The refusal reason of an unaddressed message.
+    pub reason: String,
+    pub limit: u32,
+}

@@ -10,9 +10,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use cached::Cached;
+
 use super::{
-    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth,
-    Result, Store, StoreError, StoredEvent,
+    ChatSpan, Claim, EventStatus, HistoryQuery, NewEvent, Pairing, PairingAsk, PairingRequest,
+    QueueDepth, Result, Store, StoreError, StoredEvent,
 };
 
 #[derive(Clone)]
@@ -31,31 +33,6 @@ impl std::fmt::Debug for SqliteStore {
 
 /// `execute` and `query_row` through the connection's statement cache: the hot statements are
 /// parsed once, not on every event.
-trait Cached {
-    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize>;
-    fn row<T>(
-        &self,
-        sql: &str,
-        p: impl rusqlite::Params,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T>;
-}
-
-impl Cached for Connection {
-    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
-        self.prepare_cached(sql)?.execute(p)
-    }
-
-    fn row<T>(
-        &self,
-        sql: &str,
-        p: impl rusqlite::Params,
-        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
-        self.prepare_cached(sql)?.query_row(p, f)
-    }
-}
-
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Db(e.to_string())
 }
@@ -357,6 +334,10 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn unaddressed(&self, q: HistoryQuery) -> Result<Vec<StoredEvent>> {
+        self.history_read(q).await
+    }
+
     async fn prune(&self, before_ms: i64) -> Result<u64> {
         self.with(move |c| {
             c.exec(
@@ -392,6 +373,8 @@ impl Store for SqliteStore {
 }
 
 mod batches;
+mod cached;
+mod history;
 mod migrate;
 mod outbox;
 mod pairing;

@@ -18,6 +18,8 @@
 pub(crate) mod gaps;
 mod read;
 
+pub(crate) use read::envelope_of;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 

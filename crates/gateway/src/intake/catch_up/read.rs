@@ -106,7 +106,7 @@ pub(super) async fn read_span(
 
 /// The `im.message.receive_v1` event the platform would have pushed for `m`, a message of the
 /// same chat as `current`.
-fn envelope_of(
+pub(crate) fn envelope_of(
     account: &AccountRt,
     current: &MessageReceived,
     m: &Message,
