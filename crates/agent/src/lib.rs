@@ -44,8 +44,7 @@ pub use tool::{
     SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
     ToolSpec,
 };
-pub use turn::{ChatKind, DocComment, MediaFile, QueuedMessage, Turn};
-pub use turn::{ChatKind, DocComment, HistoryEntry, MediaFile, Turn};
+pub use turn::{ChatKind, DocComment, HistoryEntry, MediaFile, QueuedMessage, Turn};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

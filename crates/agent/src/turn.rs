@@ -54,18 +54,6 @@ pub struct Turn {
     /// `steer` queue mode); not part of the JSON.
     #[serde(skip)]
     pub steer: Steer,
-}
-
-/// One of several messages a turn answers together (see [`Turn::messages`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueuedMessage {
-    pub message_id: String,
-    pub sender_open_id: String,
-    /// The normalized text, as `text` would hold it for this message alone.
-    pub text: String,
-    /// When the platform says it was sent (ms since the epoch).
-    pub create_time: Option<i64>,
     /// The group's messages that did not address the bot since its previous turn there (at
     /// most `historyLimit`), oldest first: context for this turn, not messages to answer.
     #[serde(default)]
@@ -78,6 +66,18 @@ pub struct QueuedMessage {
     /// `None`: as many as fit the context budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_turns: Option<u32>,
+}
+
+/// One of several messages a turn answers together (see [`Turn::messages`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedMessage {
+    pub message_id: String,
+    pub sender_open_id: String,
+    /// The normalized text, as `text` would hold it for this message alone.
+    pub text: String,
+    /// When the platform says it was sent (ms since the epoch).
+    pub create_time: Option<i64>,
 }
 
 /// One earlier message of the chat, given as context.
