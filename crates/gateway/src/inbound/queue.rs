@@ -120,7 +120,12 @@ pub(super) async fn prepare(
         if super::turn::admit(ctx, account, &ev, &msg).await?.is_some() {
             return Ok(Some(ev));
         }
-        outbound::send_notice(ctx, account, &ev, &msg, stop::NOTHING_RUNNING, "stop").await?;
+        // Only a courtesy: a notice the platform refuses does not hold the chat's queue.
+        if let Err(e) =
+            outbound::send_notice(ctx, account, &ev, &msg, stop::NOTHING_RUNNING, "stop").await
+        {
+            tracing::warn!(target: "lark", "[{acct}] cannot say that nothing is running: {e}");
+        }
         let ids = [ev.event_id.clone()];
         let reason = "/stop with nothing running";
         ctx.store
