@@ -11,8 +11,8 @@
 
 pub(crate) mod bots;
 mod comment;
-pub(crate) mod control;
 mod context;
+pub(crate) mod control;
 mod history;
 pub mod lease;
 mod media;

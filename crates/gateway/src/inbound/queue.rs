@@ -167,6 +167,7 @@ async fn collect(
     if super::turn::admit(ctx, account, &ev, msg).await?.is_some() {
         return Ok(Some(ev));
     }
+    let session = super::session::of(ctx, &account.cfg, msg).1;
     let mut members = vec![ev.clone()];
     for e in open
         .iter()
@@ -177,8 +178,10 @@ async fn collect(
             break;
         }
         let Some(m) = message_of(e) else { break };
-        // One batch is one session's: another thread, or a `/stop`, ends it.
-        if m.thread_id != msg.thread_id || stop::is_stop(account, &m) {
+        // One batch is one session's: another thread or sender (as the session scope counts
+        // them), or a `/stop`, ends it.
+        let other_session = super::session::of(ctx, &account.cfg, &m).1 != session;
+        if m.thread_id != msg.thread_id || other_session || stop::is_stop(account, &m) {
             break;
         }
         if super::turn::admit(ctx, account, e, &m).await?.is_none() {

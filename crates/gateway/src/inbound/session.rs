@@ -26,11 +26,25 @@ use lark::model::event::{ChatType, MessageReceived};
 use openclaw_agent::ChatKind;
 use openclaw_config::{Account, DmScope, SessionScope};
 
+use crate::runtime::Ctx;
+
 /// The group session scope of a chat: the group's `groupSessionScope`, else the account's.
 pub(super) fn group_scope(account: &Account, chat_id: &str) -> SessionScope {
     super::policy::group_config(account, chat_id)
         .and_then(|g| g.group_session_scope)
         .unwrap_or(account.openclaw.group_session_scope)
+}
+
+/// The chat kind and session key of `msg` as this account and gateway scope them.
+pub(super) fn of(ctx: &Ctx, account: &Account, msg: &MessageReceived) -> (ChatKind, String) {
+    let scope = group_scope(account, msg.chat_id.as_str());
+    key(
+        ctx.session.dm_scope,
+        scope,
+        &account.id,
+        msg,
+        super::turn::sender(msg),
+    )
 }
 
 /// The message's chat kind and session key.

@@ -125,7 +125,7 @@ async fn queued_behind(ctx: &Ctx, ev: &StoredEvent) -> bool {
         .is_ok_and(|s| s.newest_open_ms.is_some_and(|t| t > created))
 }
 
-fn sender(msg: &MessageReceived) -> &str {
+pub(super) fn sender(msg: &MessageReceived) -> &str {
     msg.sender
         .sender_id
         .open_id
