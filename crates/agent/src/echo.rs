@@ -85,6 +85,7 @@ mod tests {
             tools: Default::default(),
             skills: None,
             doc_comment: None,
+            card_action: None,
         }
     }
 

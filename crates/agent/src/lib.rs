@@ -42,7 +42,9 @@ pub use tool::{
     SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
     ToolSpec,
 };
-pub use turn::{ChatKind, DocComment, MediaFile, Turn};
+pub use turn::{
+    CardActionInput, CardActionTurn, CardOperator, ChatKind, DocComment, MediaFile, Turn, TurnKind,
+};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

@@ -33,6 +33,7 @@ fn turn(text: &str) -> Turn {
         tools: Default::default(),
         skills: None,
         doc_comment: None,
+        card_action: None,
     }
 }
 

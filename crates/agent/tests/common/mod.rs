@@ -258,6 +258,7 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         tools: Default::default(),
         skills: None,
         doc_comment: None,
+        card_action: None,
     }
 }
 

@@ -150,6 +150,7 @@ async fn answer(
             reply_id,
             quote,
         }),
+        card_action: None,
     };
     let what = format!("comment {}", c.comment_id);
     let (answer, ..) = super::reply::collect(ctx, acct, &what, turn, |_, _| {}).await;

@@ -6,6 +6,7 @@
 //! queues in the store and never blocks the others, and a restart replays exactly what was
 //! recorded and not finished. A global limit bounds the turns running at once.
 
+mod card;
 mod comment;
 pub mod lease;
 mod media;
@@ -25,6 +26,7 @@ use crate::account::AccountRt;
 use crate::runtime::{Ctx, Wake, stopped};
 use crate::store::EventStatus;
 use outcome::{Outcome, TurnError};
+pub(crate) use turn::sender_ids;
 
 /// Attempts at one event before it is given up as failed (with its reason kept).
 const MAX_ATTEMPTS: i64 = 5;

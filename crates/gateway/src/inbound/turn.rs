@@ -46,6 +46,7 @@ pub async fn run(
     let msg = match envelope.event {
         Event::MessageReceived(msg) => msg,
         Event::CommentAdded(c) => return super::comment::run(ctx, account, ev, *c).await,
+        Event::CardAction(c) => return super::card::run(ctx, account, ev, *c).await,
         _ => return Ok(Outcome::closed(EventStatus::Ignored, "not a message")),
     };
     let mut status = ev.status;
@@ -66,6 +67,19 @@ pub async fn run(
             None => status = EventStatus::Admitted,
         }
     }
+    reply_admitted(ctx, account, ev, &msg, status, started).await
+}
+
+/// The rest of an admitted turn: the agent's answer recorded (unless it already is), then sent.
+pub(super) async fn reply_admitted(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: StoredEvent,
+    msg: &MessageReceived,
+    status: EventStatus,
+    started: Instant,
+) -> Result<Outcome, TurnError> {
+    let acct = account.id();
     let mut ev = ev;
     let typing = if status == EventStatus::Admitted {
         let typing = Typing::start(
@@ -157,7 +171,7 @@ async fn admit(
 }
 
 /// Every id a sender is known by (open id, union id, user id).
-pub(super) fn sender_ids(ids: &UserIds) -> Vec<&str> {
+pub(crate) fn sender_ids(ids: &UserIds) -> Vec<&str> {
     [
         ids.open_id.as_ref().map(|i| i.as_str()),
         ids.union_id.as_ref().map(|i| i.as_str()),
@@ -289,6 +303,7 @@ async fn answer(
         tools,
         skills,
         doc_comment: None,
+        card_action: super::card::action_of(msg),
     };
     let is_dm = kind == ChatKind::Dm;
     Ok(super::reply::respond(ctx, account, ev, msg, turn, is_dm).await)
