@@ -61,12 +61,24 @@ async fn bot_sends_card(h: &Harness, chat: &str) -> String {
     m.message_id.to_string()
 }
 
-fn click(message_id: &str, who: (&str, &str), action: Value) -> CardAction {
-    CardAction {
+/// A button click's action on [`APPROVAL`].
+fn decide(decision: &str) -> Value {
+    json!({"tag": "button", "value": {"decision": decision}})
+}
+
+/// `who` clicks on the card `message_id`; the bot's answer, as the platform got it.
+async fn click(
+    h: &Harness,
+    message_id: &str,
+    who: (&str, &str),
+    action: Value,
+) -> lark_sim::CardOutcome {
+    let a = CardAction {
         message_id: message_id.into(),
         user: Person::new(who.0, who.1),
         action,
-    }
+    };
+    h.sim.state().card_action(APP, a).await.unwrap()
 }
 
 #[tokio::test]
@@ -76,19 +88,7 @@ async fn a_click_is_answered_before_the_slow_agent_runs_and_becomes_one_card_act
     h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
     let card = bot_sends_card(&h, "oc_dm").await;
 
-    let outcome = h
-        .sim
-        .state()
-        .card_action(
-            APP,
-            click(
-                &card,
-                ("ou_ada", "Ada"),
-                json!({"tag": "button", "value": {"decision": "approve"}}),
-            ),
-        )
-        .await
-        .unwrap();
+    let outcome = click(&h, &card, ("ou_ada", "Ada"), decide("approve")).await;
     // The platform has its answer, and the agent has not answered (it cannot: it waits).
     let toast = &outcome.response.as_ref().expect("an answer")["toast"];
     assert_eq!(toast["type"], "info", "{outcome:?}");
@@ -159,35 +159,11 @@ async fn a_clicker_the_policy_refuses_is_not_a_turn() {
         &[("ou_ada", "Ada"), ("ou_eve", "Eve")],
     );
     let card = bot_sends_card(&h, "oc_grp").await;
-    let eve = h
-        .sim
-        .state()
-        .card_action(
-            APP,
-            click(
-                &card,
-                ("ou_eve", "Eve"),
-                json!({"value": {"decision": "reject"}}),
-            ),
-        )
-        .await
-        .unwrap();
+    let eve = click(&h, &card, ("ou_eve", "Eve"), decide("reject")).await;
     let e = h.wait_closed(&eve.event_id).await;
     assert_eq!(e.status, openclaw_gateway::store::EventStatus::Refused);
     // Ada is allowed, and a click needs no mention.
-    let ada = h
-        .sim
-        .state()
-        .card_action(
-            APP,
-            click(
-                &card,
-                ("ou_ada", "Ada"),
-                json!({"value": {"decision": "approve"}}),
-            ),
-        )
-        .await
-        .unwrap();
+    let ada = click(&h, &card, ("ou_ada", "Ada"), decide("approve")).await;
     let e = h.wait_closed(&ada.event_id).await;
     assert_eq!(e.status, openclaw_gateway::store::EventStatus::Sent);
     let t = turns(work.path());
@@ -254,19 +230,13 @@ async fn ask_user_round_trips_the_choice_to_the_model_and_a_second_click_is_refu
         .clone();
     assert_eq!(q.pointer("/body/elements/1/text/content").unwrap(), "Yes");
 
-    let first = h
-        .sim
-        .state()
-        .card_action(
-            APP,
-            click(
-                &ask_id,
-                ("ou_ada", "Ada"),
-                json!({"tag": "button", "value": yes}),
-            ),
-        )
-        .await
-        .unwrap();
+    let first = click(
+        &h,
+        &ask_id,
+        ("ou_ada", "Ada"),
+        json!({"tag": "button", "value": yes}),
+    )
+    .await;
     let resp = first.response.clone().unwrap();
     assert_eq!(resp["toast"]["type"], "success", "{resp}");
     let updated = &resp["card"]["data"];
@@ -296,19 +266,13 @@ async fn ask_user_round_trips_the_choice_to_the_model_and_a_second_click_is_refu
         .pointer("/body/elements/2/behaviors/0/value")
         .unwrap()
         .clone();
-    let again = h
-        .sim
-        .state()
-        .card_action(
-            APP,
-            click(
-                &ask_id,
-                ("ou_ada", "Ada"),
-                json!({"tag": "button", "value": no}),
-            ),
-        )
-        .await
-        .unwrap();
+    let again = click(
+        &h,
+        &ask_id,
+        ("ou_ada", "Ada"),
+        json!({"tag": "button", "value": no}),
+    )
+    .await;
     let resp = again.response.unwrap();
     assert_eq!(
         resp["toast"]["content"],
@@ -323,4 +287,80 @@ async fn ask_user_round_trips_the_choice_to_the_model_and_a_second_click_is_refu
         .find(|x| x["message_id"] == ask_id.as_str())
         .unwrap();
     assert!(now.to_string().contains("answered by Ada"), "{now}");
+}
+
+/// lark-sim pushing to the gateway's webhook (verification token `vt`, no encrypt key) and a
+/// gateway whose agent is [`gated_agent`] with its gate open.
+async fn webhook_harness(work: &std::path::Path) -> Harness {
+    std::fs::write(work.join("gate"), "").unwrap();
+    let h = start_with(
+        lark_sim::SimConfig::default(),
+        r#"mode: "webhook", verificationToken: "vt", dmPolicy: "open""#,
+        &gated_agent(work),
+    )
+    .await;
+    let url = format!("http://{}/lark/webhook", h.gateway().addr);
+    h.sim.state().add_app(lark_sim::AppSpec::webhook(
+        APP,
+        SECRET,
+        &url,
+        None,
+        Some("vt"),
+    ));
+    h
+}
+
+#[tokio::test]
+async fn over_the_webhook_a_click_and_a_legacy_callback_are_turns_answered_at_once() {
+    let work = tempfile::tempdir().unwrap();
+    let h = webhook_harness(work.path()).await;
+    h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
+    let card = bot_sends_card(&h, "oc_dm").await;
+    let outcome = click(&h, &card, ("ou_ada", "Ada"), decide("approve")).await;
+    assert_eq!(outcome.response.as_ref().unwrap()["toast"]["type"], "info");
+    h.wait_replies("oc_dm", &card, 1).await;
+
+    // A legacy message-card callback: a bare object, SHA-1 signed with the verification token.
+    let body = json!({
+        "open_id": "ou_ada", "user_id": "u_ada", "tenant_key": "t",
+        "open_message_id": card, "open_chat_id": "oc_dm", "token": "c-legacy",
+        "action": {"tag": "button", "value": {"decision": "reject"}},
+    })
+    .to_string();
+    let (ts, nonce) = (
+        (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs())
+        .to_string(),
+        "n1".to_owned(),
+    );
+    let sig = lark::webhook::crypto::card_signature_v1(&ts, &nonce, "vt", body.as_bytes());
+    let post = || {
+        reqwest::Client::new()
+            .post(format!("http://{}/lark/webhook", h.gateway().addr))
+            .header("X-Lark-Request-Timestamp", &ts)
+            .header("X-Lark-Request-Nonce", &nonce)
+            .header("X-Lark-Signature", &sig)
+            .body(body.clone())
+            .send()
+    };
+    let answer: Value = post().await.unwrap().json().await.unwrap();
+    assert_eq!(answer["toast"]["content"], "Received", "{answer}");
+    wait_until("the legacy click answered", || {
+        h.replies_to("oc_dm", &card).len() == 2
+    })
+    .await;
+    // The same callback again is not a second turn.
+    let again: Value = post().await.unwrap().json().await.unwrap();
+    assert_eq!(again["toast"]["content"], "Received");
+    let m = h.say("oc_dm", "ou_ada", "and now?", false);
+    h.wait_replies("oc_dm", &m.message_id, 1).await;
+    let t = turns(work.path());
+    assert_eq!(t.len(), 3, "{t:?}");
+    assert_eq!(t[0]["action"]["value"], json!({"decision": "approve"}));
+    assert_eq!(t[1]["kind"], "cardAction");
+    assert_eq!(t[1]["action"]["value"], json!({"decision": "reject"}));
+    assert_eq!(t[1]["action"]["label"], "Reject");
+    assert_eq!(t[1]["operator"]["openId"], "ou_ada");
 }

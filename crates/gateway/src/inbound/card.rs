@@ -25,7 +25,7 @@ use crate::runtime::Ctx;
 use crate::store::{EventStatus, StoredEvent};
 
 /// The `message_type` of the message a card action becomes.
-const CARD_ACTION_TYPE: &str = "card_action";
+pub(crate) const CARD_ACTION_TYPE: &str = "card_action";
 
 /// Runs one card action as far as it goes (see the module doc).
 pub(super) async fn run(

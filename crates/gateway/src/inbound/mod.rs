@@ -25,6 +25,7 @@ use tokio::sync::mpsc;
 use crate::account::AccountRt;
 use crate::runtime::{Ctx, Wake, stopped};
 use crate::store::EventStatus;
+pub(crate) use card::CARD_ACTION_TYPE;
 use outcome::{Outcome, TurnError};
 pub(crate) use turn::sender_ids;
 

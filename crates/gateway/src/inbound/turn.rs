@@ -89,7 +89,7 @@ pub(super) async fn reply_admitted(
             &msg.message_id,
             queued_behind(ctx, &ev).await,
         );
-        let parts = answer(ctx, account, &ev, &msg).await?;
+        let parts = answer(ctx, account, &ev, msg).await?;
         if let Err(e) = ctx.store.record_reply(acct, &ev.event_id, &parts).await {
             typing.settle().await;
             return Err(e.into());
@@ -99,7 +99,7 @@ pub(super) async fn reply_admitted(
     } else {
         Typing::recorded(&ev)
     };
-    let sent = outbound::send_recorded(ctx, account, &ev, &msg, typing).await?;
+    let sent = outbound::send_recorded(ctx, account, &ev, msg, typing).await?;
     let latency = Duration::from_millis((now_ms() - ev.received_at_ms).max(0) as u64);
     ctx.metrics.turn(acct, "sent", latency);
     if ctx.verbose {
