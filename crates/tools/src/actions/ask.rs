@@ -298,7 +298,13 @@ impl Tools {
     /// `askUser`: sends the question card; the answer arrives as the next turn.
     pub async fn ask_user(&self, args: AskArgs) -> ToolResult<Asked> {
         let to = args.to.clone().unwrap_or_default();
-        let to = ReceiveId::infer(non_empty("to", &to)?);
+        if to.trim().is_empty() {
+            return Err(ToolError::param(
+                "to",
+                "is required outside a chat: give `chat:oc_xxx` or `user:ou_xxx`",
+            ));
+        }
+        let to = ReceiveId::infer(&to);
         let v = value_of(args)?;
         let card = ask_card(&v);
         let uuid = self.post_uuid("askUser", &to.id, &v.q, 0);
