@@ -90,6 +90,7 @@ mod tests {
             history: Vec::new(),
             notes: Vec::new(),
             session_turns: None,
+            card_action: None,
         }
     }
 

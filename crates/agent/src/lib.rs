@@ -44,7 +44,10 @@ pub use tool::{
     SentByTool, Tool, ToolContent, ToolContext, ToolFilter, ToolOutput, ToolRegistry, ToolSet,
     ToolSpec,
 };
-pub use turn::{ChatKind, DocComment, HistoryEntry, MediaFile, QueuedMessage, Turn};
+pub use turn::{
+    CardActionInput, CardActionTurn, CardOperator, ChatKind, DocComment, HistoryEntry, MediaFile,
+    QueuedMessage, Turn, TurnKind,
+};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;

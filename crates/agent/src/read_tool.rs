@@ -83,6 +83,7 @@ fn read(roots: &[PathBuf], path: &str, offset: usize, limit: usize) -> ToolOutpu
                     },
                 ],
                 is_error: false,
+                ends_turn: false,
             },
             Err(e) => ToolOutput::error(format!("{e} ({media_type})")),
         };

@@ -99,6 +99,10 @@ pub enum ToolContent {
 pub struct ToolOutput {
     pub content: Vec<ToolContent>,
     pub is_error: bool,
+    /// The tool asked the user something (`askUser`): the turn ends after this round, and
+    /// the answer comes as the session's next turn.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ends_turn: bool,
 }
 
 impl ToolOutput {
@@ -106,6 +110,7 @@ impl ToolOutput {
         ToolOutput {
             content: vec![ToolContent::Text { text: text.into() }],
             is_error: false,
+            ends_turn: false,
         }
     }
 
@@ -121,7 +126,14 @@ impl ToolOutput {
                 text: message.into(),
             }],
             is_error: true,
+            ends_turn: false,
         }
+    }
+
+    /// This result ends the turn (see [`ToolOutput::ends_turn`]).
+    pub fn ending_turn(mut self) -> ToolOutput {
+        self.ends_turn = true;
+        self
     }
 
     /// The text parts joined (for logs and tests).

@@ -66,6 +66,10 @@ pub struct Turn {
     /// `None`: as many as fit the context budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_turns: Option<u32>,
+    /// Set when the turn is a click or form submit on a card: written flat into the turn's
+    /// JSON as `kind: "cardAction"`, `action`, `operator` and `cardMessageId`.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub card_action: Option<CardActionTurn>,
 }
 
 /// One of several messages a turn answers together (see [`Turn::messages`]).
@@ -91,6 +95,59 @@ pub struct HistoryEntry {
     pub text: String,
     /// Milliseconds since the epoch, as the platform says.
     pub create_time: i64,
+}
+
+/// A click or form submit on a card, as the agent gets it (see [`Turn::card_action`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardActionTurn {
+    /// Always [`TurnKind::CardAction`]; a message turn has no `kind`.
+    pub kind: TurnKind,
+    pub action: CardActionInput,
+    /// Who clicked (also the turn's sender).
+    pub operator: CardOperator,
+    /// The message holding the card.
+    pub card_message_id: String,
+}
+
+/// What a turn is, when it is not a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TurnKind {
+    CardAction,
+}
+
+/// The component clicked and what it carried.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardActionInput {
+    /// `button`, `select_static`, `date_picker`, `input`, a form's submit button...
+    pub tag: String,
+    /// The `value` the card's author attached to the component.
+    #[serde(default)]
+    pub value: serde_json::Value,
+    /// A submitted form's fields by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_value: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The chosen option of a select or picker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_value: Option<String>,
+    /// The component's text as the card shows it ("Approve"), when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// The user who clicked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardOperator {
+    pub open_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The document comment a `docComment` turn answers.

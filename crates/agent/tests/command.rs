@@ -38,6 +38,7 @@ fn turn(text: &str) -> Turn {
         history: Vec::new(),
         notes: Vec::new(),
         session_turns: None,
+        card_action: None,
     }
 }
 

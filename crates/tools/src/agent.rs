@@ -142,11 +142,16 @@ impl Tool for MessageTool {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned();
+        let input = crate::actions::ask::in_chat(input, ctx);
         let out = tools.dispatch(input).await;
         match out.result {
             Ok(value) => {
                 record(ctx, out.action.as_deref(), &value, &text);
-                ToolOutput::json(&value)
+                let output = ToolOutput::json(&value);
+                match out.action.as_deref() {
+                    Some(a) if crate::actions::ask::ends_turn(a) => output.ending_turn(),
+                    _ => output,
+                }
             }
             Err(e) => ToolOutput::error(e),
         }

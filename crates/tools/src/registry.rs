@@ -151,6 +151,7 @@ pub fn to_value<T: Serialize>(out: &T) -> ToolResult<Value> {
 pub fn actions() -> Vec<ActionDef> {
     let mut all = Vec::new();
     all.extend(crate::actions::messages::defs());
+    all.extend(crate::actions::ask::defs());
     all.extend(crate::actions::threads::defs());
     all.extend(crate::actions::chats::defs());
     all.extend(crate::actions::docs::defs());

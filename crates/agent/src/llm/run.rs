@@ -154,6 +154,7 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
             break Ok(());
         }
         let mut results = Vec::new();
+        let mut asked = false;
         for c in round.calls {
             let output = match c.input_error {
                 Some(err) => ToolOutput::error(format!(
@@ -162,6 +163,7 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
                 )),
                 None => inner.tools.call(&ctx, &turn.tools, &c.name, c.input).await,
             };
+            asked |= output.ends_turn && !output.is_error;
             let verdict = if output.is_error { "error" } else { "ok" };
             tracing::info!(target: "agent", "[{key}] tool {} → {verdict}", c.name);
             tracing::debug!(target: "agent", "[{key}] tool {} answered: {}", c.name, output.text_joined());
@@ -185,6 +187,12 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
             )));
         }
         history.push(Message::user(results));
+        if asked {
+            // The user was asked something: their answer is the next turn. The history ends
+            // with the model's side, so that answer follows as the user's next message.
+            history.push(Message::assistant(vec![Block::text(ASKED_NOTE)]));
+            break Ok(());
+        }
         round_no += 1;
     };
 
@@ -213,6 +221,9 @@ async fn run_loop(inner: &Inner, turn: &Turn, out: &mut Out) -> Result<(), Agent
     );
     result.map_err(AgentError::from)
 }
+
+/// What the history says once the model asked the user and ended its turn.
+const ASKED_NOTE: &str = "(I asked the user with a card and am waiting for the answer.)";
 
 /// One model call, retried: each failed attempt first takes back the text it showed.
 async fn call(
@@ -439,6 +450,7 @@ mod tests {
             history: Vec::new(),
             notes: Vec::new(),
             session_turns: None,
+            card_action: None,
         };
         assert_eq!(
             user_message(&turn).text(),

@@ -301,5 +301,6 @@ fn to_output(r: CallToolResult) -> ToolOutput {
     ToolOutput {
         content,
         is_error: r.is_error.unwrap_or(false),
+        ends_turn: false,
     }
 }

@@ -263,6 +263,7 @@ pub fn turn(session: &str, message_id: &str, text: &str) -> Turn {
         history: Vec::new(),
         notes: Vec::new(),
         session_turns: None,
+        card_action: None,
     }
 }
 

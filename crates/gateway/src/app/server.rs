@@ -15,7 +15,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use lark::model::event::{Envelope, Event};
+use lark::model::event::Envelope;
 use lark::webhook::{CONTENT_TYPE, Inbound, RequestHeaders, SUCCESS_BODY, crypto};
 use serde_json::json;
 
@@ -147,9 +147,16 @@ async fn webhook(
             json_response(StatusCode::OK, response_body)
         }
         Inbound::Event(envelope) => record(&ctx, &account, &envelope, &body).await,
-        // Legacy card callbacks: nothing in this gateway acts on cards yet; an empty answer
-        // leaves the card as it is.
-        Inbound::CardActionV1(_) => json_response(StatusCode::OK, "{}".into()),
+        // Legacy card callbacks: run as a `card.action.trigger` (see intake::card).
+        Inbound::CardActionV1(_) => {
+            let legacy = plaintext(&account, &body)
+                .and_then(|plain| crate::intake::card::legacy_envelope(&account, &plain));
+            let Some((envelope, raw)) = legacy else {
+                return error(StatusCode::BAD_REQUEST, "unreadable card callback");
+            };
+            let answer = crate::intake::card::over_webhook(&ctx, &account, &envelope, &raw).await;
+            json_response(StatusCode::OK, answer)
+        }
     }
 }
 
@@ -162,15 +169,17 @@ async fn record(
     let Some(raw) = plaintext(account, body) else {
         return error(StatusCode::BAD_REQUEST, "the event could not be decrypted");
     };
-    let is_card = matches!(envelope.event, Event::CardAction(_));
+    if crate::intake::card::is_card(envelope) {
+        let answer = crate::intake::card::over_webhook(ctx, account, envelope, &raw).await;
+        return json_response(StatusCode::OK, answer);
+    }
     match tokio::time::timeout(ANSWER_WITHIN, accept(ctx, account, envelope, &raw)).await {
         Ok(Ok(outcome)) => {
             ctx.metrics.event_acked(account.id());
             if outcome == Accepted::Dropped {
                 tracing::debug!(target: "lark", "[{}] webhook event dropped", account.id());
             }
-            let body = if is_card { "{}" } else { SUCCESS_BODY };
-            json_response(StatusCode::OK, body.into())
+            json_response(StatusCode::OK, SUCCESS_BODY.into())
         }
         Ok(Err(e)) => {
             tracing::error!(target: "lark", "[{}] {e}; answering 500 so the platform retries", account.id());

@@ -155,6 +155,7 @@ async fn answer(
         history: Vec::new(),
         notes: Vec::new(),
         session_turns: None,
+        card_action: None,
     };
     let what = format!("comment {}", c.comment_id);
     let (answer, ..) = super::reply::collect(ctx, acct, &what, turn, |_, _| {}).await;

@@ -10,6 +10,7 @@
 //! the queue modes (`queue`) act on messages that arrive meanwhile.
 
 pub(crate) mod bots;
+mod card;
 mod comment;
 mod context;
 pub(crate) mod control;
@@ -34,7 +35,9 @@ use tokio::sync::mpsc;
 use crate::account::AccountRt;
 use crate::runtime::{Ctx, Wake, stopped};
 use crate::store::EventStatus;
+pub(crate) use card::CARD_ACTION_TYPE;
 use outcome::{Outcome, TurnError};
+pub(crate) use turn::sender_ids;
 
 /// Attempts at one event before it is given up as failed (with its reason kept).
 const MAX_ATTEMPTS: i64 = 5;

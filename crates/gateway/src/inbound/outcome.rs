@@ -45,6 +45,9 @@ pub enum TurnError {
     /// The bot's own identity (needed to tell a mention of it) could not be learnt: try again.
     #[error("cannot learn the bot's identity: {0}")]
     Identity(lark::Error),
+    /// The card that was clicked, or its chat, could not be read: try again.
+    #[error("cannot read the clicked card: {0}")]
+    Card(lark::Error),
 }
 
 impl TurnError {
@@ -52,7 +55,8 @@ impl TurnError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             TurnError::Outbound(e) => e.retry_after(),
-            TurnError::Identity(lark::Error::RateLimited { retry_after, .. }) => Some(*retry_after),
+            TurnError::Identity(lark::Error::RateLimited { retry_after, .. })
+            | TurnError::Card(lark::Error::RateLimited { retry_after, .. }) => Some(*retry_after),
             _ => None,
         }
     }

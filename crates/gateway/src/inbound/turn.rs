@@ -47,6 +47,7 @@ pub async fn run(
         Event::MessageReceived(msg) => msg,
         Event::CommentAdded(c) => return super::comment::run(ctx, account, ev, *c).await,
         Event::ReactionCreated(r) => return super::reactions::note(ctx, account, &r).await,
+        Event::CardAction(c) => return super::card::run(ctx, account, ev, *c).await,
         _ => return Ok(Outcome::closed(EventStatus::Ignored, "not a message")),
     };
     let mut status = ev.status;
@@ -68,6 +69,19 @@ pub async fn run(
             None => status = EventStatus::Admitted,
         }
     }
+    reply_admitted(ctx, account, ev, &msg, status, started).await
+}
+
+/// The rest of an admitted turn: the agent's answer recorded (unless it already is), then sent.
+pub(super) async fn reply_admitted(
+    ctx: &Arc<Ctx>,
+    account: &Arc<AccountRt>,
+    ev: StoredEvent,
+    msg: &MessageReceived,
+    status: EventStatus,
+    started: Instant,
+) -> Result<Outcome, TurnError> {
+    let acct = account.id();
     let mut ev = ev;
     let typing = if status == EventStatus::Admitted {
         let typing = Typing::start(
@@ -77,7 +91,7 @@ pub async fn run(
             &msg.message_id,
             queued_behind(ctx, &ev).await,
         );
-        let parts = answer(ctx, account, &ev, &msg).await?;
+        let parts = answer(ctx, account, &ev, msg).await?;
         if let Err(e) = ctx.store.record_reply(acct, &ev.event_id, &parts).await {
             typing.settle().await;
             return Err(e.into());
@@ -87,7 +101,7 @@ pub async fn run(
     } else {
         Typing::recorded(&ev)
     };
-    let sent = outbound::send_recorded(ctx, account, &ev, &msg, typing).await?;
+    let sent = outbound::send_recorded(ctx, account, &ev, msg, typing).await?;
     let latency = Duration::from_millis((now_ms() - ev.received_at_ms).max(0) as u64);
     ctx.metrics.turn(acct, "sent", latency);
     if ctx.verbose {
@@ -169,7 +183,7 @@ pub(super) async fn admit(
 }
 
 /// Every id a sender is known by (open id, union id, user id).
-pub(super) fn sender_ids(ids: &UserIds) -> Vec<&str> {
+pub(crate) fn sender_ids(ids: &UserIds) -> Vec<&str> {
     [
         ids.open_id.as_ref().map(|i| i.as_str()),
         ids.union_id.as_ref().map(|i| i.as_str()),
@@ -308,6 +322,7 @@ async fn answer(
         history: Vec::new(),
         notes: Vec::new(),
         session_turns: None,
+        card_action: super::card::action_of(msg),
     };
     super::queue::join(ctx, account, ev, &mut turn).await;
     let turn = super::context::add(ctx, account, ev, msg, scope, turn).await;

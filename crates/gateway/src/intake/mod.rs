@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+pub(crate) mod card;
 pub(crate) mod catch_up;
 pub(crate) mod twins;
 pub mod websocket;

@@ -79,6 +79,9 @@ async fn run_connection(
             ev = events.recv() => {
                 let Some(ev) = ev else { break };
                 match Envelope::parse(&ev.payload) {
+                    Ok(envelope) if super::card::is_card(&envelope) => {
+                        super::card::over_ws(&ctx, &account, &envelope, ev).await;
+                    }
                     Ok(envelope) => match accept(&ctx, &account, &envelope, &ev.payload).await {
                         Ok(_) => {
                             ctx.metrics.event_acked(&acct);

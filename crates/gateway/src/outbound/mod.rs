@@ -142,7 +142,7 @@ async fn send_part(
     let content = part
         .to_content()
         .unwrap_or_else(|| Content::text(part.text.clone()));
-    let uuid = send_uuid(acct, msg.message_id.as_str(), &i.to_string());
+    let uuid = send_uuid(acct, parts::reply_seed(ev, msg), &i.to_string());
     // A streamed card was sent while the answer was written; it only needs its final text.
     let delivered = if part.msg_type == stream::PART_KIND {
         stream::finish_part(ctx, account, ev, part).await
@@ -177,12 +177,12 @@ async fn send_part(
 pub async fn send_notice(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
-    _ev: &StoredEvent,
+    ev: &StoredEvent,
     msg: &MessageReceived,
     text: &str,
     tag: &str,
 ) -> Result<(), OutboundError> {
-    let uuid = send_uuid(account.id(), msg.message_id.as_str(), tag);
+    let uuid = send_uuid(account.id(), parts::reply_seed(ev, msg), tag);
     match deliver(account, msg, &Content::text(text), text, &uuid, true).await {
         Ok(_) => {
             ctx.metrics.send(account.id(), "ok");

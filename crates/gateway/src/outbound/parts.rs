@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::account::AccountRt;
+use crate::store::StoredEvent;
+use lark::model::event::MessageReceived;
 
 /// Replies longer than this many messages are condensed (see the format crate).
 const MAX_PARTS: usize = 10;
@@ -118,6 +120,16 @@ pub fn plan(account: &AccountRt, answer: &str) -> String {
 pub fn send_uuid(account: &str, message_id: &str, part: &str) -> String {
     let digest = Sha256::digest(format!("{account}\n{message_id}\n{part}").as_bytes());
     hex::encode(&digest[..16])
+}
+
+/// What a reply's uuids derive from: the message answered, or for a card action (one card may
+/// be clicked many times, each click a turn replying to it) the click's event.
+pub(crate) fn reply_seed<'a>(ev: &'a StoredEvent, msg: &'a MessageReceived) -> &'a str {
+    if msg.message_type == crate::inbound::CARD_ACTION_TYPE {
+        &ev.event_id
+    } else {
+        msg.message_id.as_str()
+    }
 }
 
 #[cfg(test)]

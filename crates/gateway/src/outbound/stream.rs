@@ -205,7 +205,7 @@ async fn open(
             (stream, false)
         }
     };
-    let uuid = send_uuid(acct, msg.message_id.as_str(), "0");
+    let uuid = send_uuid(acct, super::parts::reply_seed(ev, msg), "0");
     let opts = ReplyOptions {
         reply_in_thread: super::placement::in_thread(account, msg),
         uuid: Some(uuid),

@@ -344,7 +344,8 @@ impl SimState {
     }
 
     /// A user clicks a card element; waits for the bot's callback response (it is never
-    /// redelivered, as on the platform).
+    /// redelivered, as on the platform). When the answer carries a card (`{"card": {"type":
+    /// "raw", "data": {...}}}`), the message shows that card from now on, as on the platform.
     pub async fn card_action(&self, app_id: &str, a: CardAction) -> Result<CardOutcome, SimError> {
         let app = self.app_or_err(app_id)?;
         let event = {
@@ -367,6 +368,19 @@ impl SimState {
         let (event_id, body) = events::envelope(&app, "card.action.trigger", event);
         let rx = self.start_delivery(&app, "card.action.trigger", event_id.clone(), body, false);
         let response = rx.await.ok().flatten().filter(|v| !v.is_null());
+        if let Some(card) = response
+            .as_ref()
+            .and_then(|r| r.get("card"))
+            .filter(|c| c["type"] == "raw")
+            .and_then(|c| c.get("data"))
+        {
+            let mut store = app.im.lock().expect("im lock");
+            let now = store.tick();
+            if let Some(m) = store.message_mut(&a.message_id) {
+                m.content = card.to_string();
+                m.update_ms = now;
+            }
+        }
         Ok(CardOutcome { event_id, response })
     }
 

@@ -271,27 +271,10 @@ async fn card_action(State(s): St, Path(app_id): Path<String>, body: Bytes) -> R
         Ok(a) => a,
         Err(e) => return SimError::Invalid(e.to_string()).into_response(),
     };
-    let message_id = a.message_id.clone();
-    let outcome = match s.card_action(&app_id, a).await {
-        Ok(o) => o,
-        Err(e) => return e.into_response(),
-    };
-    if let Some(card) = outcome
-        .response
-        .as_ref()
-        .and_then(|r| r.get("card"))
-        .filter(|c| c["type"] == "raw")
-        .and_then(|c| c.get("data"))
-        && let Some(app) = s.app(&app_id)
-    {
-        let mut store = app.im.lock().expect("im lock");
-        let now = store.tick();
-        if let Some(m) = store.message_mut(&message_id) {
-            m.content = card.to_string();
-            m.update_ms = now;
-        }
+    match s.card_action(&app_id, a).await {
+        Ok(outcome) => axum::Json(json!(outcome)).into_response(),
+        Err(e) => e.into_response(),
     }
-    axum::Json(json!(outcome)).into_response()
 }
 
 /// Documents, sheets and bitables of the tenant, newest first (each with its comment count),

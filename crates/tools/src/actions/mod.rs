@@ -1,6 +1,7 @@
 //! The actions, one file per group of the document. Each file holds the typed argument and
 //! result structs, the `Tools` methods (the Rust door) and the registry entries (`defs`).
 
+pub mod ask;
 pub mod bitable;
 pub mod calendar;
 pub mod chats;
