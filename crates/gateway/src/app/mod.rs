@@ -132,6 +132,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         extensions,
         agent_config: config.agent.clone(),
         session: config.session.clone(),
+        cron: config.cron.clone(),
         metrics: Metrics::default(),
         accounts,
         state_dir: opts.state_dir.clone(),
@@ -181,6 +182,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         replay(&ctx, account).await;
     }
     crate::fleet::spawn(&ctx, &intake, stop_rx.clone());
+    crate::schedule::spawn(&ctx, &intake, stop_rx.clone());
     spawn_pruner(&ctx, &intake, stop_rx);
     Ok(Running {
         ctx,

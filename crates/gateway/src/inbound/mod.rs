@@ -7,6 +7,7 @@
 //! recorded and not finished. A global limit bounds the turns running at once.
 
 mod comment;
+mod job;
 pub mod lease;
 mod media;
 pub(crate) mod names;

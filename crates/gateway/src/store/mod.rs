@@ -7,6 +7,7 @@
 //! the oldest open event of its chat from here, so a restart replays exactly what was recorded
 //! and not answered, and memory holds nothing but wake-ups.
 
+pub mod jobs;
 mod open;
 mod postgres;
 mod records;
@@ -16,6 +17,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
+pub use jobs::{Job, JobId, JobRun, RunOutcome};
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
 pub use records::{
@@ -140,6 +142,39 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         approve: bool,
         now_ms: i64,
     ) -> Result<Option<Pairing>>;
+
+    // Scheduled jobs (see [`jobs`]).
+
+    /// Stores a new job.
+    async fn add_job(&self, job: &Job) -> Result<()>;
+
+    /// Every job, oldest first.
+    async fn jobs(&self) -> Result<Vec<Job>>;
+
+    /// One job by id.
+    async fn job(&self, id: &JobId) -> Result<Option<Job>>;
+
+    /// Deletes a job and its runs; `false` when there was none.
+    async fn remove_job(&self, id: &JobId) -> Result<bool>;
+
+    /// Switches a job on (with its next firing) or off; `false` when there is no such job.
+    async fn set_job_enabled(
+        &self,
+        id: &JobId,
+        enabled: bool,
+        next_run_ms: Option<i64>,
+    ) -> Result<bool>;
+
+    /// Moves a job's next firing from `from_ms` to `to_ms` (none: it is switched off), only if
+    /// it is still `from_ms`: of replicas advancing one firing, exactly one gets `true`.
+    async fn advance_job(&self, id: &JobId, from_ms: i64, to_ms: Option<i64>) -> Result<bool>;
+
+    /// Records a firing's outcome (replacing an earlier one of the same firing), and the job's
+    /// last run with it.
+    async fn record_job_run(&self, run: &JobRun) -> Result<()>;
+
+    /// A job's latest firings, newest first.
+    async fn job_runs(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>>;
 
     // Several replicas on one database. The defaults are a store only one process uses
     // (SQLite): every lease is granted and there is nothing to sweep or count.

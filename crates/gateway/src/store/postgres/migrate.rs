@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0003_replicas.sql"),
     include_str!("../../../migrations/postgres/0004_gaps.sql"),
     include_str!("../../../migrations/postgres/0005_chat_order.sql"),
+    include_str!("../../../migrations/postgres/0006_jobs.sql"),
 ];
 
 /// The key of the advisory lock that serializes migrations of replicas starting together.

@@ -10,6 +10,7 @@ use crate::store::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_sessions.sql"),
+    include_str!("../../../migrations/sqlite/0003_jobs.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {

@@ -1,0 +1,1 @@
+//! Tests of the scheduler with time given, not read from a clock.
