@@ -17,7 +17,7 @@ pub enum CronCmd {
     /// Adds a job: `cron add "0 7 * * *" "Summarize overnight updates." --to chat:oc_…`, or
     /// with --cron/--every/--at and --message/--prompt.
     #[command(visible_alias = "create")]
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Lists the jobs with their next firing.
     List {
         #[arg(long)]
@@ -107,7 +107,7 @@ async fn find(store: &dyn Store, id: &str) -> Result<Job> {
 
 pub async fn run(paths: &Paths, cmd: CronCmd) -> Result<()> {
     match cmd {
-        CronCmd::Add(args) => add(paths, args).await,
+        CronCmd::Add(args) => add(paths, *args).await,
         CronCmd::List { json } => {
             let jobs = open_store(paths).await?.jobs().await.map_err(store_err)?;
             if json {
