@@ -12,6 +12,7 @@
 pub mod firing;
 pub mod make;
 pub mod spec;
+pub mod tool;
 
 use std::sync::Arc;
 use std::time::Duration;
