@@ -47,7 +47,23 @@ async fn an_every_2s_job_posts_once_per_firing() {
         ])
         .await;
     let id = job_id(added.ok());
-    let (mut gw, _addr) = run_ws_gateway(&env, &sim, &[]).await;
+    // On the configured port, where `channels status` looks for it.
+    let mut gw = env.spawn(&["gateway", "run"]);
+    let addr = gw.addr().await;
+    gw.wait_stderr("ws client ready").await;
+    let (_, status) = get(&format!("http://{addr}/status")).await;
+    assert!(
+        status.contains(&id) && status.contains("nextRunAtMs"),
+        "{status}"
+    );
+    let channels = env.run(&["channels", "status"]).await;
+    assert!(
+        channels
+            .ok()
+            .contains(&format!("job {id} (standup): every 2s, next ")),
+        "{}",
+        channels.all()
+    );
     wait_until("three posts of the job", || {
         bot_messages(state, APP, "oc_team").len() >= 3
     })
