@@ -13,6 +13,20 @@ use serde_json::json;
 
 use common::llm::write_key;
 
+/// Waits (bounded) until the job's latest firing has ended, and returns its outcome.
+async fn settled(h: &Harness, id: &openclaw_gateway::store::JobId) -> RunOutcome {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let runs = h.gateway().ctx.store.job_runs(id, 10).await.unwrap();
+        match runs.first().map(|r| r.outcome) {
+            Some(o) if o != RunOutcome::Running => return o,
+            _ => {}
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{runs:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reminder_set_from_a_dm_arrives_in_that_dm_once() {
     let model = model::Model::start(|body, n| match n {
@@ -57,15 +71,17 @@ async fn a_reminder_set_from_a_dm_arrives_in_that_dm_once() {
     let job = &jobs[0];
     assert_eq!(job.target, "chat:oc_dm");
     assert!(!job.enabled, "a one-shot is off once it fired: {job:?}");
-    let runs = store.job_runs(&job.id, 10).await.unwrap();
-    assert_eq!(runs.len(), 1);
-    assert_eq!(runs[0].outcome, RunOutcome::Sent);
+    assert_eq!(settled(&h, &job.id).await, RunOutcome::Sent);
+    assert_eq!(store.job_runs(&job.id, 10).await.unwrap().len(), 1);
     assert_eq!(reminders(), 1);
-    let metrics = h.gateway().ctx.metrics.get(
-        "openclaw_cron_firings_total",
-        &[("account", "default"), ("outcome", "sent")],
-    );
-    assert_eq!(metrics, 1);
+    // Counted right after its record.
+    wait_until("the firing counted as sent", || {
+        h.gateway().ctx.metrics.get(
+            "openclaw_cron_firings_total",
+            &[("account", "default"), ("outcome", "sent")],
+        ) == 1
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -113,4 +129,40 @@ async fn a_groups_jobs_are_that_groups_alone_and_a_bad_call_says_how_to_fix_it()
     );
     let jobs = h.gateway().ctx.store.jobs().await.unwrap();
     assert_eq!(jobs[0].scope_chat.as_deref(), Some("oc_g1"));
+}
+
+/// A `command` agent's JSON line asks for a send to another chat: the line is not part of the
+/// answer, and the other chat gets the message once, through the scheduler's outbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_agents_send_instruction_posts_to_another_chat_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("agent.sh");
+    std::fs::write(
+        &script,
+        "cat >/dev/null\nprintf '%s\\n' 'Done here.' '{\"openclaw\":\"send\",\"to\":\"chat:oc_ops\",\"message\":\"Deploy finished\"}'\n",
+    )
+    .unwrap();
+    let agent = format!(
+        r#"{{ provider: "command", command: ["sh", "{}"], timeoutSeconds: 20 }}"#,
+        script.display()
+    );
+    let h = start(r#"dmPolicy: "open""#, &agent).await;
+    h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
+    h.seed("oc_ops", ChatMode::Group, &[("ou_ada", "Ada")]);
+    let m = h.say("oc_dm", "ou_ada", "deploy and tell ops", false);
+    let r = h.wait_replies("oc_dm", &m.message_id, 1).await;
+    assert_eq!(text_of(&r[0]), "Done here.");
+    let posted = || {
+        h.messages("oc_ops")
+            .into_iter()
+            .filter(|x| x["sender"]["sender_type"] == "app")
+            .map(|x| text_of(&x))
+            .collect::<Vec<_>>()
+    };
+    wait_until("the send in oc_ops", || !posted().is_empty()).await;
+    let store = &h.gateway().ctx.store;
+    let jobs = store.jobs().await.unwrap();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(settled(&h, &jobs[0].id).await, RunOutcome::Sent);
+    assert_eq!(posted(), ["Deploy finished"]);
 }

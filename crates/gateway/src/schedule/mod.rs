@@ -10,6 +10,7 @@
 //! once after downtime, not once per firing it missed; a one-shot that fired is switched off.
 
 pub mod firing;
+pub mod instructions;
 pub mod make;
 pub mod spec;
 pub mod tool;
