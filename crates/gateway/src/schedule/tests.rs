@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::schedule::make::{JobRequest, make};
-use crate::store::SqliteStore;
+use crate::store::{JobStore, SqliteStore};
 
 fn job(every: Option<&str>, at: Option<&str>) -> Job {
     make(
@@ -98,4 +98,21 @@ async fn inside_the_window_a_late_recurring_job_fires_once_and_keeps_its_grid() 
         .await
         .unwrap();
     assert!(other.is_empty());
+}
+
+#[tokio::test]
+async fn a_claim_recorded_after_another_replica_ran_the_firing_does_not_undo_its_outcome() {
+    let store = SqliteStore::in_memory().unwrap();
+    let j = job(Some("1s"), None);
+    store.add_job(&j).await.unwrap();
+    record(&store, &j.id, 1_001_000, RunOutcome::Sent, None)
+        .await
+        .unwrap();
+    record(&store, &j.id, 1_001_000, RunOutcome::Running, None)
+        .await
+        .unwrap();
+    let runs = store.job_runs(&j.id, 10).await.unwrap();
+    assert_eq!(runs[0].outcome, RunOutcome::Sent);
+    let after = store.job(&j.id).await.unwrap().unwrap();
+    assert_eq!(after.last_outcome.as_deref(), Some("sent"));
 }

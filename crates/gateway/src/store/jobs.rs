@@ -4,6 +4,48 @@
 //! The store keeps them as written; what a schedule means (the next firing after a time) is
 //! `schedule::spec`'s, so the store never parses an expression.
 
+/// The scheduled jobs a store keeps (a part of [`super::Store`]). Every method is one short
+/// statement or transaction.
+#[async_trait::async_trait]
+pub trait JobStore: Send + Sync {
+    /// Stores a new job.
+    async fn add_job(&self, job: &Job) -> super::Result<()>;
+
+    /// Every job, oldest first.
+    async fn jobs(&self) -> super::Result<Vec<Job>>;
+
+    /// One job by id.
+    async fn job(&self, id: &JobId) -> super::Result<Option<Job>>;
+
+    /// Deletes a job and its runs; `false` when there was none.
+    async fn remove_job(&self, id: &JobId) -> super::Result<bool>;
+
+    /// Switches a job on (with its next firing) or off; `false` when there is no such job.
+    async fn set_job_enabled(
+        &self,
+        id: &JobId,
+        enabled: bool,
+        next_run_ms: Option<i64>,
+    ) -> super::Result<bool>;
+
+    /// Moves a job's next firing from `from_ms` to `to_ms` (none: it is switched off), only if
+    /// it is still `from_ms`: of replicas advancing one firing, exactly one gets `true`.
+    async fn advance_job(
+        &self,
+        id: &JobId,
+        from_ms: i64,
+        to_ms: Option<i64>,
+    ) -> super::Result<bool>;
+
+    /// Records a firing's outcome (replacing an earlier one of the same firing), and the job's
+    /// last run with it. `Running` never replaces an outcome: on a shared store another
+    /// replica may have run the firing before its claimer got to record the claim.
+    async fn record_job_run(&self, run: &JobRun) -> super::Result<()>;
+
+    /// A job's latest firings, newest first.
+    async fn job_runs(&self, id: &JobId, limit: i64) -> super::Result<Vec<JobRun>>;
+}
+
 /// A job's id: `j` and twelve hex digits, short enough to type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct JobId(pub String);

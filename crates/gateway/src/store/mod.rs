@@ -17,7 +17,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
-pub use jobs::{Job, JobId, JobRun, RunOutcome};
+pub use jobs::{Job, JobId, JobRun, JobStore, RunOutcome};
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
 pub use records::{
@@ -47,7 +47,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The durable state the pipeline needs. Every method is one short transaction.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug + 'static {
+pub trait Store: JobStore + Send + Sync + fmt::Debug + 'static {
     /// Records the event unless its event id or message id was seen for the account.
     /// Atomic: of two concurrent claims of one event, exactly one is `New`.
     async fn claim(&self, event: NewEvent) -> Result<Claim>;
@@ -142,39 +142,6 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         approve: bool,
         now_ms: i64,
     ) -> Result<Option<Pairing>>;
-
-    // Scheduled jobs (see [`jobs`]).
-
-    /// Stores a new job.
-    async fn add_job(&self, job: &Job) -> Result<()>;
-
-    /// Every job, oldest first.
-    async fn jobs(&self) -> Result<Vec<Job>>;
-
-    /// One job by id.
-    async fn job(&self, id: &JobId) -> Result<Option<Job>>;
-
-    /// Deletes a job and its runs; `false` when there was none.
-    async fn remove_job(&self, id: &JobId) -> Result<bool>;
-
-    /// Switches a job on (with its next firing) or off; `false` when there is no such job.
-    async fn set_job_enabled(
-        &self,
-        id: &JobId,
-        enabled: bool,
-        next_run_ms: Option<i64>,
-    ) -> Result<bool>;
-
-    /// Moves a job's next firing from `from_ms` to `to_ms` (none: it is switched off), only if
-    /// it is still `from_ms`: of replicas advancing one firing, exactly one gets `true`.
-    async fn advance_job(&self, id: &JobId, from_ms: i64, to_ms: Option<i64>) -> Result<bool>;
-
-    /// Records a firing's outcome (replacing an earlier one of the same firing), and the job's
-    /// last run with it.
-    async fn record_job_run(&self, run: &JobRun) -> Result<()>;
-
-    /// A job's latest firings, newest first.
-    async fn job_runs(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>>;
 
     // Several replicas on one database. The defaults are a store only one process uses
     // (SQLite): every lease is granted and there is nothing to sweep or count.

@@ -27,8 +27,8 @@ use deadpool_postgres::Pool;
 use tokio_postgres::Row;
 
 use super::{
-    ChatSpan, Claim, EventStatus, Job, JobId, JobRun, NewEvent, Pairing, PairingAsk,
-    PairingRequest, QueueDepth, Replica, Result, Store, StoredEvent,
+    ChatSpan, Claim, EventStatus, NewEvent, Pairing, PairingAsk, PairingRequest, QueueDepth,
+    Replica, Result, Store, StoredEvent,
 };
 
 use connect::pool_err;
@@ -335,43 +335,6 @@ impl Store for PostgresStore {
         now_ms: i64,
     ) -> Result<Option<Pairing>> {
         self.pairing_decide(code, approve, now_ms).await
-    }
-
-    async fn add_job(&self, job: &Job) -> Result<()> {
-        self.job_add(job).await
-    }
-
-    async fn jobs(&self) -> Result<Vec<Job>> {
-        self.jobs_all().await
-    }
-
-    async fn job(&self, id: &JobId) -> Result<Option<Job>> {
-        self.job_get(id).await
-    }
-
-    async fn remove_job(&self, id: &JobId) -> Result<bool> {
-        self.job_remove(id).await
-    }
-
-    async fn set_job_enabled(
-        &self,
-        id: &JobId,
-        enabled: bool,
-        next_run_ms: Option<i64>,
-    ) -> Result<bool> {
-        self.job_enable(id, enabled, next_run_ms).await
-    }
-
-    async fn advance_job(&self, id: &JobId, from_ms: i64, to_ms: Option<i64>) -> Result<bool> {
-        self.job_advance(id, from_ms, to_ms).await
-    }
-
-    async fn record_job_run(&self, run: &JobRun) -> Result<()> {
-        self.job_run_record(run).await
-    }
-
-    async fn job_runs(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>> {
-        self.job_runs_list(id, limit).await
     }
 
     fn shared(&self) -> bool {

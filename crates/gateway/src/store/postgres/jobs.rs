@@ -5,7 +5,9 @@
 use tokio_postgres::Row;
 
 use super::{PostgresStore, db};
-use crate::store::{Job, JobId, JobRun, Result, RunOutcome};
+use async_trait::async_trait;
+
+use crate::store::{Job, JobId, JobRun, JobStore, Result, RunOutcome};
 
 const JOB_COLUMNS: &str = "id, account, name, kind, expr, tz, target, action, body, format, \
     scope_chat, created_by, enabled, next_run_ms, last_run_ms, last_outcome, created_at_ms";
@@ -32,8 +34,9 @@ fn job_row(r: &Row) -> Job {
     }
 }
 
-impl PostgresStore {
-    pub(super) async fn job_add(&self, j: &Job) -> Result<()> {
+#[async_trait]
+impl JobStore for PostgresStore {
+    async fn add_job(&self, j: &Job) -> Result<()> {
         let sql = format!(
             "INSERT INTO jobs ({JOB_COLUMNS}) VALUES \
              ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
@@ -64,17 +67,17 @@ impl PostgresStore {
         .map(drop)
     }
 
-    pub(super) async fn jobs_all(&self) -> Result<Vec<Job>> {
+    async fn jobs(&self) -> Result<Vec<Job>> {
         let sql = format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at_ms, id");
         Ok(self.rows(&sql, &[]).await?.iter().map(job_row).collect())
     }
 
-    pub(super) async fn job_get(&self, id: &JobId) -> Result<Option<Job>> {
+    async fn job(&self, id: &JobId) -> Result<Option<Job>> {
         let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1");
         Ok(self.opt_row(&sql, &[&id.0]).await?.map(|r| job_row(&r)))
     }
 
-    pub(super) async fn job_remove(&self, id: &JobId) -> Result<bool> {
+    async fn remove_job(&self, id: &JobId) -> Result<bool> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
         tx.execute("DELETE FROM job_runs WHERE job_id = $1", &[&id.0])
@@ -88,7 +91,7 @@ impl PostgresStore {
         Ok(n == 1)
     }
 
-    pub(super) async fn job_enable(
+    async fn set_job_enabled(
         &self,
         id: &JobId,
         enabled: bool,
@@ -102,12 +105,7 @@ impl PostgresStore {
         .map(|n| n == 1)
     }
 
-    pub(super) async fn job_advance(
-        &self,
-        id: &JobId,
-        from_ms: i64,
-        to_ms: Option<i64>,
-    ) -> Result<bool> {
+    async fn advance_job(&self, id: &JobId, from_ms: i64, to_ms: Option<i64>) -> Result<bool> {
         self.exec(
             "UPDATE jobs SET next_run_ms = $3::bigint, \
              enabled = (enabled AND $3::bigint IS NOT NULL) \
@@ -118,14 +116,15 @@ impl PostgresStore {
         .map(|n| n == 1)
     }
 
-    pub(super) async fn job_run_record(&self, run: &JobRun) -> Result<()> {
+    async fn record_job_run(&self, run: &JobRun) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
         tx.execute(
             "INSERT INTO job_runs (job_id, scheduled_ms, outcome, detail, updated_at_ms) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id, scheduled_ms) DO UPDATE SET \
              outcome = excluded.outcome, detail = excluded.detail, \
-             updated_at_ms = excluded.updated_at_ms",
+             updated_at_ms = excluded.updated_at_ms \
+                 WHERE excluded.outcome <> 'running'",
             &[
                 &run.job_id.0,
                 &run.scheduled_ms,
@@ -138,7 +137,8 @@ impl PostgresStore {
         .map_err(db)?;
         tx.execute(
             "UPDATE jobs SET last_run_ms = $2, last_outcome = $3 WHERE id = $1 \
-             AND (last_run_ms IS NULL OR last_run_ms <= $2)",
+             AND (last_run_ms IS NULL OR last_run_ms < $2 \
+                 OR (last_run_ms = $2 AND $3 <> 'running'))",
             &[&run.job_id.0, &run.scheduled_ms, &run.outcome.as_str()],
         )
         .await
@@ -146,7 +146,7 @@ impl PostgresStore {
         tx.commit().await.map_err(db)
     }
 
-    pub(super) async fn job_runs_list(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>> {
+    async fn job_runs(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>> {
         let rows = self
             .rows(
                 "SELECT job_id, scheduled_ms, outcome, detail, updated_at_ms FROM job_runs \

@@ -3,7 +3,9 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Cached, SqliteStore};
-use crate::store::{Job, JobId, JobRun, Result, RunOutcome};
+use async_trait::async_trait;
+
+use crate::store::{Job, JobId, JobRun, JobStore, Result, RunOutcome};
 
 pub(super) const JOB_COLUMNS: &str = "id, account, name, kind, expr, tz, target, action, body, \
     format, scope_chat, created_by, enabled, next_run_ms, last_run_ms, last_outcome, created_at_ms";
@@ -41,8 +43,9 @@ fn run_row(r: &Row<'_>) -> rusqlite::Result<JobRun> {
     })
 }
 
-impl SqliteStore {
-    pub(super) async fn job_add(&self, j: &Job) -> Result<()> {
+#[async_trait]
+impl JobStore for SqliteStore {
+    async fn add_job(&self, j: &Job) -> Result<()> {
         let j = j.clone();
         self.with(move |c| {
             c.exec(
@@ -75,7 +78,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn jobs_all(&self) -> Result<Vec<Job>> {
+    async fn jobs(&self) -> Result<Vec<Job>> {
         self.with(|c| {
             let mut st = c.prepare_cached(&format!(
                 "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at_ms, id"
@@ -86,7 +89,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn job_get(&self, id: &JobId) -> Result<Option<Job>> {
+    async fn job(&self, id: &JobId) -> Result<Option<Job>> {
         let id = id.0.clone();
         self.with(move |c| {
             c.row(
@@ -99,7 +102,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn job_remove(&self, id: &JobId) -> Result<bool> {
+    async fn remove_job(&self, id: &JobId) -> Result<bool> {
         let id = id.0.clone();
         self.with(move |c| {
             let tx = c.transaction()?;
@@ -111,7 +114,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn job_enable(
+    async fn set_job_enabled(
         &self,
         id: &JobId,
         enabled: bool,
@@ -128,12 +131,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn job_advance(
-        &self,
-        id: &JobId,
-        from_ms: i64,
-        to_ms: Option<i64>,
-    ) -> Result<bool> {
+    async fn advance_job(&self, id: &JobId, from_ms: i64, to_ms: Option<i64>) -> Result<bool> {
         let id = id.0.clone();
         self.with(move |c| {
             c.exec(
@@ -146,7 +144,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn job_run_record(&self, run: &JobRun) -> Result<()> {
+    async fn record_job_run(&self, run: &JobRun) -> Result<()> {
         let run = run.clone();
         self.with(move |c| {
             let tx = c.transaction()?;
@@ -154,7 +152,8 @@ impl SqliteStore {
                 "INSERT INTO job_runs (job_id, scheduled_ms, outcome, detail, updated_at_ms) \
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (job_id, scheduled_ms) DO UPDATE SET \
                  outcome = excluded.outcome, detail = excluded.detail, \
-                 updated_at_ms = excluded.updated_at_ms",
+                 updated_at_ms = excluded.updated_at_ms \
+                 WHERE excluded.outcome <> 'running'",
                 params![
                     run.job_id.0,
                     run.scheduled_ms,
@@ -165,7 +164,8 @@ impl SqliteStore {
             )?;
             tx.execute(
                 "UPDATE jobs SET last_run_ms = ?2, last_outcome = ?3 WHERE id = ?1 \
-                 AND (last_run_ms IS NULL OR last_run_ms <= ?2)",
+                 AND (last_run_ms IS NULL OR last_run_ms < ?2 \
+                 OR (last_run_ms = ?2 AND ?3 <> 'running'))",
                 params![run.job_id.0, run.scheduled_ms, run.outcome.as_str()],
             )?;
             tx.commit()
@@ -173,7 +173,7 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn job_runs_list(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>> {
+    async fn job_runs(&self, id: &JobId, limit: i64) -> Result<Vec<JobRun>> {
         let id = id.0.clone();
         self.with(move |c| {
             let mut st = c.prepare_cached(
