@@ -14,8 +14,8 @@ use crate::error::ConfigError;
 use crate::secret_ref;
 use crate::tree::Node;
 use crate::types::{
-    AgentConfig, AuthMode, Config, DmScope, GatewayAuth, GatewayConfig, LarkConfig, MessagesConfig,
-    Provider, QueueConfig, QueueDrop, QueueMode, SessionConfig, StoreConfig,
+    AgentConfig, AuthMode, Config, CronConfig, DmScope, GatewayAuth, GatewayConfig, LarkConfig,
+    MessagesConfig, Provider, QueueConfig, QueueDrop, QueueMode, SessionConfig, StoreConfig,
 };
 use crate::view::Obj;
 use crate::{Env, schema, schema_openclaw};
@@ -81,6 +81,12 @@ pub(crate) fn config(raw: &Node, env: Env<'_>, base_dir: &Path) -> Result<Config
         },
         messages: MessagesConfig {
             queue: queue(&messages.obj("queue")),
+        },
+        cron: CronConfig {
+            catch_up_minutes: top
+                .obj("cron")
+                .u64("catchUpMinutes")
+                .unwrap_or(CronConfig::default().catch_up_minutes),
         },
         ignored,
         warnings,

@@ -35,8 +35,8 @@ pub use agent_ext::{McpServer, McpTransport, SkillsConfig};
 pub use error::ConfigError;
 pub use paths::{Format, Paths};
 pub use types::{
-    Account, AccountExtras, AgentConfig, AllowBots, AuthMode, ChunkMode, Config, DmConfig,
-    DmPolicy, DmScope, GatewayAuth, GatewayConfig, GroupConfig, GroupPolicy, LarkConfig,
+    Account, AccountExtras, AgentConfig, AllowBots, AuthMode, ChunkMode, Config, CronConfig,
+    DmConfig, DmPolicy, DmScope, GatewayAuth, GatewayConfig, GroupConfig, GroupPolicy, LarkConfig,
     MessagesConfig, Mode, Provider, QueueConfig, QueueDrop, QueueMode, QueueOverride,
     ReactionNotifications, RenderMode, ReplyToMode, SessionConfig, SessionScope, StoreConfig,
 };

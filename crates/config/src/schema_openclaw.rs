@@ -36,7 +36,6 @@ const ROOT_IGNORED: &[&str] = &[
     "attachments",
     "telemetry",
     "mcp",
-    "cron",
     "env",
     "browser",
     "desktop",
@@ -45,6 +44,19 @@ const ROOT_IGNORED: &[&str] = &[
     "commands",
     "media",
     "audit",
+];
+
+/// OpenClaw's `cron` keys beside ours (its own scheduler's settings).
+const CRON_IGNORED: &[&str] = &[
+    "enabled",
+    "store",
+    "maxConcurrentRuns",
+    "webhook",
+    "webhookToken",
+    "sessionRetention",
+    "runLog",
+    "failureAlert",
+    "failureDestination",
 ];
 
 /// OpenClaw's other channels (their sections load and are left alone).
@@ -365,6 +377,10 @@ pub(crate) fn extend_root(root: &mut Vec<(&'static str, Schema)>) {
             ),
         ),
         ("skills", skills),
+        (
+            "cron",
+            object(vec![("catchUpMinutes", int(0, 525_600))], CRON_IGNORED),
+        ),
         (
             "secrets",
             object(

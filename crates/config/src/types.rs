@@ -21,6 +21,8 @@ pub struct Config {
     pub session: SessionConfig,
     /// `messages`.
     pub messages: MessagesConfig,
+    /// `cron` (scheduled jobs).
+    pub cron: CronConfig,
     /// Keys in the file this gateway accepts and does not use (OpenClaw's other sections, other
     /// channels, plugin keys without an equivalent), as dotted paths in file order.
     pub ignored: Vec<String>,
@@ -271,6 +273,22 @@ pub struct SessionConfig {
     /// `main` shares one among every DM sender, which a bot many people talk to must not do by
     /// default).
     pub dm_scope: Option<DmScope>,
+}
+
+/// `cron`: the scheduler of jobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CronConfig {
+    /// `cron.catchUpMinutes`: a firing missed while no gateway ran is run at start when it is
+    /// less late than this, else recorded as missed.
+    pub catch_up_minutes: u64,
+}
+
+impl Default for CronConfig {
+    fn default() -> Self {
+        CronConfig {
+            catch_up_minutes: 10,
+        }
+    }
 }
 
 /// `messages`.

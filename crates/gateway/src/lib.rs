@@ -16,6 +16,7 @@ pub mod intake;
 pub mod observe;
 pub mod outbound;
 pub mod runtime;
+pub mod schedule;
 pub mod store;
 
 pub use app::{Options, Running, StartError, probe, server, start};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use openclaw_agent::Agent;
-use openclaw_config::{AgentConfig, SessionConfig};
+use openclaw_config::{AgentConfig, CronConfig, SessionConfig};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::task::TaskTracker;
 
@@ -36,6 +36,8 @@ pub struct Ctx {
     pub session: SessionConfig,
     /// `messages.queue` (what messages sent while a turn runs become).
     pub queue: openclaw_config::QueueConfig,
+    /// `cron.*` (the scheduler's catch-up window).
+    pub cron: CronConfig,
     pub metrics: Metrics,
     pub accounts: Vec<Arc<AccountRt>>,
     pub state_dir: PathBuf,
@@ -68,6 +70,11 @@ impl Ctx {
             _ = tokio::time::sleep(d) => {}
             _ = stopped(&mut stop) => {}
         }
+    }
+
+    /// The ids of the accounts this gateway runs.
+    pub fn account_ids(&self) -> Vec<String> {
+        self.accounts.iter().map(|a| a.id().to_owned()).collect()
     }
 
     pub fn account(&self, id: &str) -> Option<&Arc<AccountRt>> {

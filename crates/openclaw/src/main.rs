@@ -39,6 +39,9 @@ enum Command {
     /// DM pairing requests: list, approve, reject.
     #[command(subcommand)]
     Pairing(PairingCmd),
+    /// Scheduled jobs: add, list, show, remove, enable, disable, run, runs.
+    #[command(subcommand, visible_alias = "automations")]
+    Cron(cmd::cron::CronCmd),
     /// Stores an LLM API key (checked first) in the state dir, readable by you only.
     Login {
         /// The provider the key is for (default: agent.provider, else anthropic).
@@ -207,6 +210,7 @@ fn main() -> ExitCode {
                 cmd::channels::status(&paths, probe, json).await
             }
             Command::Pairing(p) => cmd::pairing::run(&paths, p).await,
+            Command::Cron(c) => cmd::cron::run(&paths, c).await,
             Command::Login {
                 provider,
                 api_key_stdin,

@@ -244,3 +244,81 @@ async fn a_replica_killed_in_a_flood_leaves_every_chat_in_order() {
         gw.stop().await;
     }
 }
+
+/// Three replicas and a job firing every second: each firing posted exactly once, also when a
+/// replica is killed with SIGKILL while the job keeps firing (a firing it had claimed is
+/// finished by another, with the same uuids).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: set OPENCLAW_TEST_PG_URL (scripts/test starts one and runs these)"]
+async fn three_replicas_post_each_firing_of_a_job_once_even_when_one_is_killed() {
+    let sim = sim().await;
+    let db = fresh_db("scheduled jobs on replicas").await;
+    seed(sim.state(), APP, "oc_cron", ChatMode::Group, &["ou_ada"]);
+    let mut fleet = replicas(&sim, &db, 3, "").await;
+    let envs = [("OPENCLAW_DATABASE_URL", db.as_str())];
+    // The CLI on a machine of its own, on the same database.
+    let cli = TestEnv::new();
+    cli.write_config(&config(sim.base_url(), "", ""));
+    let cli = &cli;
+    let added = cli
+        .run_with(
+            &[
+                "cron",
+                "add",
+                "--name",
+                "tick",
+                "--every",
+                "1s",
+                "--to",
+                "chat:oc_cron",
+                "--message",
+                "tick",
+                "--json",
+            ],
+            &envs,
+        )
+        .await;
+    let v: serde_json::Value = serde_json::from_str(added.ok()).unwrap();
+    let id = v["id"].as_str().unwrap().to_owned();
+    let runs = |out: String| -> Vec<serde_json::Value> { serde_json::from_str(&out).unwrap() };
+    let history = || async {
+        let out = cli
+            .run_with(&["cron", "runs", &id, "--limit", "1000", "--json"], &envs)
+            .await;
+        runs(out.ok().to_owned())
+    };
+    let posted = || bot_messages(sim.state(), APP, "oc_cron").len();
+    wait_until("five firings posted", || posted() >= 5).await;
+    fleet[1].1.kill9().await;
+    let deadline = tokio::time::Instant::now() + TAKEOVER_WAIT;
+    while posted() < 12 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} posted",
+            posted()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let off = cli.run_with(&["cron", "disable", &id], &envs).await;
+    off.ok();
+    // Every claimed firing ends (the killed replica's after its lease expires).
+    loop {
+        let h = history().await;
+        if h.iter().all(|r| r["outcome"] != "running") {
+            let sent = h.iter().filter(|r| r["outcome"] == "sent").count();
+            assert_eq!(sent, posted(), "one post per firing: {h:#?}");
+            assert!(sent >= 12);
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still running: {h:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for (i, (_, gw)) in fleet.iter_mut().enumerate() {
+        if i != 1 {
+            gw.stop().await;
+        }
+    }
+}

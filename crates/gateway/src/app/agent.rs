@@ -115,6 +115,9 @@ pub fn agent_with_extensions(
         })
         .collect();
     tools.register(Arc::new(MessageTool::per_account(accounts)));
+    tools.register(Arc::new(crate::schedule::tool::CronTool::new(
+        deps.store.clone(),
+    )));
     let defaults = LlmConfig::default();
     let llm = LlmConfig {
         system_prompt: cfg.system_prompt.clone(),

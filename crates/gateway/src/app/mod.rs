@@ -133,6 +133,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         agent_config: config.agent.clone(),
         session: config.session.clone(),
         queue: config.messages.queue.clone(),
+        cron: config.cron.clone(),
         metrics: Metrics::default(),
         accounts,
         state_dir: opts.state_dir.clone(),
@@ -182,6 +183,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         replay(&ctx, account).await;
     }
     crate::fleet::spawn(&ctx, &intake, stop_rx.clone());
+    crate::schedule::spawn(&ctx, &intake, stop_rx.clone());
     spawn_pruner(&ctx, &intake, stop_rx);
     Ok(Running {
         ctx,

@@ -15,6 +15,7 @@ mod comment;
 mod context;
 pub(crate) mod control;
 mod history;
+mod job;
 pub mod lease;
 mod media;
 pub(crate) mod names;

@@ -43,6 +43,7 @@ pub(super) async fn respond(
 ) -> String {
     let acct = account.id();
     let chat = turn.chat_id.clone();
+    let sender = turn.sender_open_id.clone();
     let writer =
         streaming_on(ctx, account, &chat, is_dm).then(|| CardWriter::start(ctx, account, ev, msg));
     let prefix = outbound::text::prefix(&account.cfg.openclaw, &ctx.agent_config);
@@ -64,6 +65,18 @@ pub(super) async fn respond(
         tracing::info!(target: "lark", "[{acct}] the reply to {} repeats what the message tool already sent to {chat}; not sending it again", msg.message_id);
         return "[]".into();
     }
+    // A command agent's send instructions become jobs (see `schedule::instructions`).
+    let answer = if ctx.agent.name() == "command" {
+        let origin = crate::schedule::instructions::Origin {
+            account: acct,
+            chat_id: &chat,
+            sender: &sender,
+            event_id: &ev.event_id,
+        };
+        crate::schedule::instructions::take(ctx.store.as_ref(), &origin, &answer).await
+    } else {
+        answer
+    };
     let answer = outbound::text::with_prefix(prefix, &answer);
     let Some(live) = live else {
         return outbound::plan(account, &answer);

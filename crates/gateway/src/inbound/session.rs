@@ -79,7 +79,7 @@ fn group_key(scope: SessionScope, acct: &str, msg: &MessageReceived, sender: &st
     }
 }
 
-fn dm_key(dm_scope: Option<DmScope>, acct: &str, sender: &str) -> String {
+pub(super) fn dm_key(dm_scope: Option<DmScope>, acct: &str, sender: &str) -> String {
     match dm_scope {
         Some(DmScope::Main) => "main".to_owned(),
         Some(DmScope::PerPeer) => format!("dm:{sender}"),

@@ -34,6 +34,9 @@ pub async fn run(
 ) -> Result<Outcome, TurnError> {
     let acct = account.id();
     let started = Instant::now();
+    if ev.event_type == crate::store::jobs::FIRING_EVENT {
+        return super::job::run(ctx, account, ev).await;
+    }
     let envelope = match Envelope::parse(ev.payload.as_bytes()) {
         Ok(e) => e,
         Err(e) => {

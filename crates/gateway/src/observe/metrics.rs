@@ -80,6 +80,10 @@ const HELP: &[(&str, &str)] = &[
     ("openclaw_turns_total", "Agent turns, by outcome"),
     ("openclaw_sends_total", "Outbound sends, by outcome"),
     (
+        "openclaw_cron_firings_total",
+        "Scheduled job firings, by outcome (sent, failed, missed)",
+    ),
+    (
         "openclaw_llm_tokens_total",
         "Tokens the model used, by kind (input, output, cache_read, cache_write)",
     ),

@@ -31,6 +31,25 @@ pub struct AccountStatus {
     /// Long connections connected now, of `connections.len()`.
     pub alive: usize,
     pub connections: Vec<ConnectionStatus>,
+    /// The account's scheduled jobs and their next firings.
+    #[serde(default)]
+    pub jobs: Vec<JobStatus>,
+}
+
+/// One scheduled job, as `/status` shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStatus {
+    pub id: String,
+    pub name: String,
+    /// The schedule in words (`every 30m`, `cron "0 7 * * *" (Asia/Shanghai)`).
+    pub schedule: String,
+    pub to: String,
+    pub enabled: bool,
+    /// The next firing in the job's zone, `disabled` or `none`.
+    pub next: String,
+    pub next_run_at_ms: Option<i64>,
+    pub last_outcome: Option<String>,
 }
 
 /// One long connection.
@@ -84,6 +103,7 @@ pub(crate) async fn account_status(ctx: &Ctx, a: &AccountRt) -> AccountStatus {
         last_event_at_ms: a.last_event_ms(),
         queue_depth: ctx.store.depth(a.id()).await.map(|d| d.open).unwrap_or(0),
         bot_open_id: a.bot_cached().map(|b| b.open_id.to_string()),
+        jobs: jobs(ctx, a.id()).await,
         ..AccountStatus::default()
     };
     match a.cfg.mode {
@@ -115,6 +135,24 @@ pub(crate) async fn account_status(ctx: &Ctx, a: &AccountRt) -> AccountStatus {
         }
     }
     s
+}
+
+async fn jobs(ctx: &Ctx, account: &str) -> Vec<JobStatus> {
+    use crate::schedule::make::{next_words, schedule_words};
+    let jobs = ctx.store.jobs().await.unwrap_or_default();
+    jobs.iter()
+        .filter(|j| j.account == account)
+        .map(|j| JobStatus {
+            id: j.id.to_string(),
+            name: j.name.clone(),
+            schedule: schedule_words(j),
+            to: j.target.clone(),
+            enabled: j.enabled,
+            next: next_words(j),
+            next_run_at_ms: j.next_run_ms.filter(|_| j.enabled),
+            last_outcome: j.last_outcome.clone(),
+        })
+        .collect()
 }
 
 /// The store as `GET /status` reports it (`store` beside `accounts`).

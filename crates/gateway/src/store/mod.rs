@@ -8,6 +8,7 @@
 //! and not answered, and memory holds nothing but wake-ups.
 
 mod batches;
+pub mod jobs;
 mod open;
 mod postgres;
 mod records;
@@ -18,6 +19,7 @@ use std::fmt;
 use async_trait::async_trait;
 
 pub use batches::BatchStore;
+pub use jobs::{Job, JobId, JobRun, JobStore, RunOutcome};
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
 pub use records::{
@@ -47,7 +49,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The durable state the pipeline needs. Every method is one short transaction.
 #[async_trait]
-pub trait Store: BatchStore + Send + Sync + fmt::Debug + 'static {
+pub trait Store: BatchStore + JobStore + Send + Sync + fmt::Debug + 'static {
     /// Records the event unless its event id or message id was seen for the account.
     /// Atomic: of two concurrent claims of one event, exactly one is `New`.
     async fn claim(&self, event: NewEvent) -> Result<Claim>;

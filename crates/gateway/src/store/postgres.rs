@@ -16,6 +16,7 @@
 mod batches;
 mod connect;
 mod history;
+mod jobs;
 mod migrate;
 mod more;
 mod outbox;

@@ -375,6 +375,7 @@ impl Store for SqliteStore {
 mod batches;
 mod cached;
 mod history;
+mod jobs;
 mod migrate;
 mod outbox;
 mod pairing;

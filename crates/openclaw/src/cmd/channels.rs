@@ -144,6 +144,12 @@ pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
                 None if live.is_some() => println!("    gateway: not running this account"),
                 None => {}
             }
+            for j in running.iter().flat_map(|s| &s.jobs) {
+                println!(
+                    "    job {} ({}): {}, next {} → {}",
+                    j.id, j.name, j.schedule, j.next, j.to
+                );
+            }
             if let Some(p) = probed {
                 if p.ok {
                     println!(

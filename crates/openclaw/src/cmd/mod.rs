@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod config;
+pub mod cron;
 pub mod doctor;
 pub mod gateway;
 pub mod login;
