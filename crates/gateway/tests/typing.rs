@@ -32,6 +32,18 @@ fn reaction_calls(h: &Harness, message_id: &str) -> Vec<(String, u16, u64)> {
         .collect()
 }
 
+/// Waits (a bounded poll) until every message of `sent` is recorded in the gateway's store.
+async fn wait_recorded(h: &Harness, sent: &[lark_sim::Injected]) {
+    let store = h.gateway().ctx.store.clone();
+    let deadline = tokio::time::Instant::now() + POLL_FOR;
+    for m in sent {
+        while store.event("default", &m.event_id).await.unwrap().is_none() {
+            assert!(tokio::time::Instant::now() < deadline, "never recorded");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
 /// When the reply to `message_id` was sent (lark-sim's clock).
 fn reply_call_at(h: &Harness, message_id: &str) -> u64 {
     let needle = format!("/messages/{message_id}/reply");
@@ -83,14 +95,7 @@ async fn a_turn_with_messages_queued_behind_it_shows_no_typing_indicator() {
     let sent: Vec<_> = (0..4)
         .map(|i| h.say("oc_dm", "ou_ada", &format!("burst {i}"), false))
         .collect();
-    let store = h.gateway().ctx.store.clone();
-    let deadline = tokio::time::Instant::now() + POLL_FOR;
-    for m in &sent {
-        while store.event("default", &m.event_id).await.unwrap().is_none() {
-            assert!(tokio::time::Instant::now() < deadline, "never recorded");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    }
+    wait_recorded(&h, &sent).await;
     std::fs::write(&go, "").unwrap();
     for m in &sent {
         assert_eq!(h.wait_replies("oc_dm", &m.message_id, 1).await.len(), 1);
@@ -184,14 +189,7 @@ async fn a_burst_under_platform_limits_skips_typing_when_the_reactions_budget_is
             h.say(chat, &user, &format!("burst {c}"), false)
         })
         .collect();
-    let store = h.gateway().ctx.store.clone();
-    let deadline = tokio::time::Instant::now() + POLL_FOR;
-    for m in &sent {
-        while store.event("default", &m.event_id).await.unwrap().is_none() {
-            assert!(tokio::time::Instant::now() < deadline, "never recorded");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    }
+    wait_recorded(&h, &sent).await;
     std::fs::write(&go, "").unwrap();
     for (chat, m) in chats.iter().zip(&sent) {
         assert_eq!(h.wait_replies(chat, &m.message_id, 1).await.len(), 1);
