@@ -79,6 +79,10 @@ pub struct Args {
     /// Where to write the comparison chart (SVG), relative to the workspace root; "-" skips it.
     #[arg(long, default_value = "docs/bench.svg")]
     pub svg: String,
+    /// The defaults run with `typingDelayMs` set to this (unset: the gateway's default, 300;
+    /// 0 puts the typing reaction on and off around every reply, as before the delay).
+    #[arg(long)]
+    pub typing_delay_ms: Option<u64>,
     /// Keep each run's temp dir (config, logs) and print where it is.
     #[arg(long)]
     pub keep: bool,

@@ -126,8 +126,8 @@ async fn run_in(
     );
 
     let mut bot = match target {
-        Target::Gateway => start_gateway(bins, &sim, dir, false)?,
-        Target::Tuned => start_gateway(bins, &sim, dir, true)?,
+        Target::Gateway => start_gateway(bins, &sim, dir, false, args.typing_delay_ms)?,
+        Target::Tuned => start_gateway(bins, &sim, dir, true, None)?,
         Target::Node => start_node(bins, &sim, dir)?,
     };
     let ready_after = wait_ready(&sim, &mut bot).await?;
@@ -217,7 +217,14 @@ async fn warm_up(sim: &Sim, chat: &str, user: &Person) -> Result<Duration> {
 /// `openclaw gateway run --config <dir>/openclaw.json`, state and logs in the run's temp dir.
 /// At the defaults the config is what a user writes for open groups (typing indicator on, no
 /// `rateLimits`); tuned, the typing indicator is off and the client's limits are raised.
-fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path, tuned: bool) -> Result<Bot> {
+/// `typing_delay_ms` sets `typingDelayMs` (`--typing-delay-ms`).
+fn start_gateway(
+    bins: &Binaries,
+    sim: &Sim,
+    dir: &Path,
+    tuned: bool,
+    typing_delay_ms: Option<u64>,
+) -> Result<Bot> {
     let port = free_port()?;
     let mut config = json!({
         "channels": { "lark": {
@@ -227,6 +234,9 @@ fn start_gateway(bins: &Binaries, sim: &Sim, dir: &Path, tuned: bool) -> Result<
         "agent": { "provider": "echo" },
         "gateway": { "port": port },
     });
+    if let Some(ms) = typing_delay_ms {
+        config["channels"]["lark"]["typingDelayMs"] = json!(ms);
+    }
     if tuned {
         let lark = &mut config["channels"]["lark"];
         lark["typingIndicator"] = json!(false);

@@ -28,6 +28,8 @@ const DEFAULT_WEBHOOK_PATH: &str = "/lark/webhook";
 const FEISHU_WEBHOOK_PATH: &str = "/feishu/events";
 const DEFAULT_MAX_EVENT_AGE_MINUTES: f64 = 30.0;
 const DEFAULT_MEDIA_MAX_MB: f64 = 30.0;
+/// The typing reaction goes on once an answer has taken this long (a faster one shows none).
+const DEFAULT_TYPING_DELAY_MS: f64 = 300.0;
 const DEFAULT_APP_RATE: u32 = 50;
 /// Long connections per websocket account: one carries events while another reconnects.
 const DEFAULT_CONNECTIONS: u32 = 2;
@@ -283,6 +285,13 @@ fn account(
         require_mention: scope.pick(|o| o.bool("requireMention")).unwrap_or(true),
         groups: groups(&groups_from.obj("groups")),
         typing_indicator: scope.pick(|o| o.bool("typingIndicator")).unwrap_or(true),
+        typing_delay: Duration::from_secs_f64(
+            scope
+                .pick(|o| o.f64("typingDelayMs"))
+                .unwrap_or(DEFAULT_TYPING_DELAY_MS)
+                .clamp(0.0, 3_600_000.0)
+                / 1000.0,
+        ),
         streaming: scope.pick(|o| {
             o.bool("streaming")
                 .or_else(|| o.obj("streaming").str("mode").map(|m| m == "partial"))

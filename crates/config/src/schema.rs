@@ -173,6 +173,7 @@ fn lark_fields(top: bool) -> Vec<(&'static str, Schema)> {
             },
         ),
         ("typingIndicator", leaf(Bool)),
+        ("typingDelayMs", leaf(Number { positive: false })),
         ("streaming", crate::schema_openclaw::streaming()),
         ("connections", leaf(Number { positive: true })),
         ("senderNameTtlSeconds", leaf(Number { positive: false })),

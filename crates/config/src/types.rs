@@ -78,6 +78,9 @@ pub struct Account {
     /// Per-chat settings, by chat id (`oc_...`).
     pub groups: BTreeMap<String, GroupConfig>,
     pub typing_indicator: bool,
+    /// How long a turn's answer may take before the typing reaction goes on
+    /// (`typingDelayMs`, default 300; 0 shows it at once). A faster answer shows none.
+    pub typing_delay: Duration,
     /// Whether replies stream into a card as the model writes (`streaming`; a group's own
     /// setting wins; unset: `agent.streaming`, else on in DMs for LLM agents).
     pub streaming: Option<bool>,

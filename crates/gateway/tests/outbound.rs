@@ -29,7 +29,11 @@ async fn a_reply_that_cannot_be_sent_is_resent_from_the_record_after_a_restart_w
  {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("runs");
-    let mut h = start(r#"dmPolicy: "open""#, &counting_agent(&log, "the answer")).await;
+    let mut h = start(
+        r#"dmPolicy: "open", typingDelayMs: 0"#,
+        &counting_agent(&log, "the answer"),
+    )
+    .await;
     h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
     // Every reply fails for a while: the answer is recorded, but nothing lands.
     h.sim.state().fail_next("/reply", 1000, 500, 0);
@@ -123,7 +127,11 @@ async fn an_agent_that_times_out_gets_the_user_one_short_sentence() {
 
 #[tokio::test]
 async fn rate_limited_typing_reactions_open_the_breaker_and_replies_still_flow() {
-    let h = start(r#"dmPolicy: "open""#, r#"{ provider: "echo" }"#).await;
+    let h = start(
+        r#"dmPolicy: "open", typingDelayMs: 0"#,
+        r#"{ provider: "echo" }"#,
+    )
+    .await;
     h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
     h.sim.state().fail_next("/reactions", 1000, 400, 99991400);
     for i in 0..4 {

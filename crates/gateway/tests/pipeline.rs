@@ -16,7 +16,7 @@ const ECHO: &str = r#"{ provider: "echo" }"#;
 
 #[tokio::test]
 async fn an_open_dm_is_echoed_as_a_reply_with_a_typing_reaction_removed_after() {
-    let h = start(r#"dmPolicy: "open""#, ECHO).await;
+    let h = start(r#"dmPolicy: "open", typingDelayMs: 0"#, ECHO).await;
     h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
     let m = h.say("oc_dm", "ou_ada", "hello there", false);
     let replies = h.wait_replies("oc_dm", &m.message_id, 1).await;

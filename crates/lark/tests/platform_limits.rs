@@ -6,6 +6,7 @@ use lark::Client;
 use lark::api::messages::ReplyOptions;
 use lark::model::content::Content;
 use lark::model::{ChatId, MessageId};
+use lark::ratelimit::Family;
 use lark_sim::{AppSpec, ChatMode, Person, SeedChat, Sim, SimConfig, UserMessage};
 
 const APP: &str = "cli_a1b2c3d4e5f60718";
@@ -92,6 +93,15 @@ async fn a_burst_over_every_family_provokes_no_99991400() {
         client.stats().limiter_waits > 0,
         "the client paced the burst"
     );
+    // What the budgets have left shows the burst (all of it within the minute), family by
+    // family: the eighty reactions count on the reactions budget, nothing on the pins'.
+    let reactions_left = client.budget_remaining(Family::ReactionAdd).unwrap();
+    assert!(
+        reactions_left <= 1000 - 80,
+        "{reactions_left} reactions left"
+    );
+    assert_eq!(client.budget_remaining(Family::Pins), Some(50));
+    assert!(!client.budget_low(Family::Pins));
     for (chat, _) in &asked {
         let messages = sim.state().chat_messages(APP, chat.as_str()).unwrap();
         assert_eq!(

@@ -66,6 +66,12 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+        // A 16 MiB page cache (SQLite's default is 2 MiB): a burst's events no longer fit in
+        // 2 MiB, and then every turn's queries read their pages back from the file with a
+        // syscall and a copy each, which the profile of a 3,000-message burst showed as a
+        // third of the gateway's CPU. The cache grows only as pages are used.
+        conn.pragma_update(None, "cache_size", -16_384)
+            .map_err(db)?;
         migrate::migrate(&mut conn, &path)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),

@@ -29,6 +29,8 @@ use window::{Wait, Window};
 
 /// The documented send budget, which `app_per_second` is measured against.
 const DOCUMENTED_APP_PER_SECOND: u64 = 50;
+/// A family's budget is low when less than this share of a window is left (one fifth).
+const LOW_SHARE_DIVISOR: usize = 5;
 /// Per-resource budgets are forgotten once idle, when there are more than this many.
 const MAX_RESOURCES: usize = 10_000;
 
@@ -111,6 +113,23 @@ impl Budget {
             }
         }
         longest
+    }
+
+    /// How many calls may start now (the fewest any window has room for; none while paused),
+    /// `None` when the budget has no window (no limit).
+    fn remaining(&mut self, now: Instant) -> Option<usize> {
+        let paused = self.paused_until.is_some_and(|u| u > now);
+        let room = self.windows.iter_mut().map(|w| w.room(now).0).min();
+        if paused { Some(0) } else { room }
+    }
+
+    /// Paused, or some window has less than a fifth of its cap left.
+    fn is_low(&mut self, now: Instant) -> bool {
+        self.paused_until.is_some_and(|u| u > now)
+            || self.windows.iter_mut().any(|w| {
+                let (room, cap) = w.room(now);
+                room * LOW_SHARE_DIVISOR < cap
+            })
     }
 
     fn pause(&mut self, until: Instant) {
@@ -288,6 +307,30 @@ impl Limiters {
         }
     }
 
+    /// How many calls of `family` may start right now without waiting (the tightest of its
+    /// windows; 0 while the platform has it paused), `None` when it has no limit. Cheap: one
+    /// lock, no allocation.
+    pub(crate) fn remaining(&self, family: Family) -> Option<u64> {
+        self.with_family(family, |b, now| b.remaining(now).map(|n| n as u64))
+            .flatten()
+    }
+
+    /// Whether `family` has less than a fifth of a window left (or is paused): a call that can
+    /// be done without, like the typing indicator, is better skipped than queued.
+    pub(crate) fn is_low(&self, family: Family) -> bool {
+        self.with_family(family, Budget::is_low).unwrap_or(false)
+    }
+
+    fn with_family<T>(
+        &self,
+        family: Family,
+        f: impl FnOnce(&mut Budget, Instant) -> T,
+    ) -> Option<T> {
+        let mut state = self.shared.state.lock().expect("limiter lock");
+        let now = Instant::now();
+        state.families.get_mut(&family).map(|b| f(b, now))
+    }
+
     /// How many calls had to wait for a budget.
     pub(crate) fn waits(&self) -> u64 {
         self.shared.waits.load(Ordering::Relaxed)
@@ -295,6 +338,19 @@ impl Limiters {
 }
 
 impl crate::Client {
+    /// How many calls of `family` the client would start right now without waiting for its
+    /// budget (`None`: no limit). Per-resource budgets (a chat's sends) are not counted here.
+    pub fn budget_remaining(&self, family: Family) -> Option<u64> {
+        self.inner.limiters.remaining(family)
+    }
+
+    /// Whether `family`'s budget is low: less than a fifth of its per-second or per-minute
+    /// window left, or paused after a 99991400. Optional calls check this to stay out of the
+    /// way of the ones a user waits for.
+    pub fn budget_low(&self, family: Family) -> bool {
+        self.inner.limiters.is_low(family)
+    }
+
     /// Tells the client which chat a message is in, so a reply to it counts against that chat's
     /// send budget. The long connection does this for every message event it delivers; a webhook
     /// receiver calls it for the messages it is pushed.

@@ -194,3 +194,48 @@ fn absurd_limits_do_not_panic() {
         assert!(l.key(&Method::POST, SEND, Some("oc_1")).is_some());
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_family_is_low_below_a_fifth_of_a_window_and_while_paused() {
+    let l = Limiters::new(RateLimits::default());
+    let key = reaction_key(&l);
+    assert_eq!(l.remaining(Family::ReactionAdd), Some(50));
+    assert!(!l.is_low(Family::ReactionAdd));
+    for _ in 0..40 {
+        call(&l, &key).await;
+    }
+    assert_eq!(l.remaining(Family::ReactionAdd), Some(10));
+    assert!(
+        !l.is_low(Family::ReactionAdd),
+        "a fifth left is not low yet"
+    );
+    call(&l, &key).await;
+    assert!(l.is_low(Family::ReactionAdd), "under a fifth left");
+    assert!(!l.is_low(Family::ReactionRemove), "each family on its own");
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(
+        l.remaining(Family::ReactionAdd),
+        Some(50),
+        "the second slid"
+    );
+    // 861 calls in the minute: the second's fifty still fit in the 139 left, but that is low.
+    for _ in 0..20 {
+        for _ in 0..41 {
+            call(&l, &key).await;
+        }
+        tokio::time::advance(Duration::from_secs(1)).await;
+    }
+    assert_eq!(l.remaining(Family::ReactionAdd), Some(50));
+    assert!(
+        l.is_low(Family::ReactionAdd),
+        "139 of the minute's 1000 left"
+    );
+    l.pause(&key, Duration::from_secs(5));
+    assert_eq!(l.remaining(Family::ReactionAdd), Some(0));
+    let unlimited = Limiters::new(RateLimits {
+        app_per_second: 1_000_000,
+        chat_per_second: 5,
+    });
+    assert_eq!(unlimited.remaining(Family::ReactionAdd), None);
+    assert!(!unlimited.is_low(Family::ReactionAdd));
+}

@@ -58,6 +58,13 @@ impl Window {
         })
     }
 
+    /// How many calls may start now, and the window's cap.
+    pub(crate) fn room(&mut self, now: Instant) -> (usize, usize) {
+        self.forget_old(now);
+        let used = self.in_flight + self.answered.len();
+        (self.cap.saturating_sub(used), self.cap)
+    }
+
     pub(crate) fn start(&mut self) {
         self.in_flight += 1;
     }
@@ -98,6 +105,22 @@ mod tests {
             Some(Wait::For(Duration::from_secs(1)))
         );
         assert_eq!(w.wait(t0 + Duration::from_millis(1010)), None);
+    }
+
+    #[test]
+    fn room_counts_calls_in_flight_and_answers_still_in_the_span() {
+        let t0 = Instant::now();
+        let mut w = Window::new(4, Duration::from_secs(1)).unwrap();
+        assert_eq!(w.room(t0), (4, 4));
+        w.start();
+        w.start();
+        w.finish(t0);
+        assert_eq!(w.room(t0), (2, 4), "one in flight, one answered");
+        assert_eq!(
+            w.room(t0 + Duration::from_secs(1)),
+            (3, 4),
+            "the answer aged out"
+        );
     }
 
     #[test]
