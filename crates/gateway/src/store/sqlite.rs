@@ -217,11 +217,14 @@ impl Store for SqliteStore {
         let (account, chat_key) = (account.to_owned(), chat_key.to_owned());
         self.with(move |c| {
             c.query_row(
-                "SELECT (SELECT MAX(created_at_ms) FROM events WHERE account = ?1 \
+                // Newest first along events_chat_created, stopping at the first match, rather
+                // than MAX over every event of the chat.
+                "SELECT (SELECT created_at_ms FROM events WHERE account = ?1 \
                  AND chat_key = ?2 AND status NOT IN ('received', 'admitted', 'answered') \
-                 AND created_at_ms <= ?3), (SELECT MAX(created_at_ms) FROM events \
-                 WHERE account = ?1 AND chat_key = ?2 \
-                 AND status IN ('received', 'admitted', 'answered'))",
+                 AND created_at_ms <= ?3 ORDER BY created_at_ms DESC LIMIT 1), \
+                 (SELECT created_at_ms FROM events WHERE account = ?1 AND chat_key = ?2 \
+                 AND status IN ('received', 'admitted', 'answered') \
+                 AND created_at_ms IS NOT NULL ORDER BY created_at_ms DESC LIMIT 1)",
                 params![account, chat_key, before_ms],
                 |r| {
                     Ok(ChatSpan {

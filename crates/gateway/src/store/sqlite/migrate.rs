@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0002_sessions.sql"),
     include_str!("../../../migrations/sqlite/0003_batches.sql"),
     include_str!("../../../migrations/sqlite/0004_jobs.sql"),
+    include_str!("../../../migrations/sqlite/0005_chat_created.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
