@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Put an AI agent into Lark and Feishu.
 #[derive(Parser)]
-#[command(name = "openclaw", version, about)]
+#[command(name = "openclaw", version = env!("OPENCLAW_VERSION"), about)]
 struct Cli {
     /// The config file (default: $OPENCLAW_CONFIG_PATH, else $OPENCLAW_STATE_DIR/openclaw.json,
     /// else ~/.openclaw/openclaw.json).

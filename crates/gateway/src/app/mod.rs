@@ -4,6 +4,7 @@
 //! Nothing else in the crate imports it.
 
 pub mod agent;
+pub mod guard;
 mod listen;
 pub mod probe;
 pub mod server;
@@ -46,6 +47,10 @@ pub enum StartError {
     Config(String),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    #[error(
+        "refusing to serve the control port on {addr} without a token: anyone who reaches it could read /status and approve pairings. Set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN), bind to 127.0.0.1 (gateway.bind \"loopback\"), or set gateway.auth.mode \"none\" to serve it open on purpose"
+    )]
+    Unprotected { addr: SocketAddr },
     #[error("cannot listen on {addr}: {reason} (choose another with --port or --bind)")]
     Listen { addr: SocketAddr, reason: String },
     #[error(
@@ -93,6 +98,10 @@ impl Running {
 
 /// Starts every enabled account and the HTTP server.
 pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError> {
+    let control = Arc::new(guard::ControlAuth::from_config(
+        &config.gateway.auth,
+        opts.bind,
+    )?);
     let mut accounts = Vec::new();
     for a in config.lark.accounts.iter().filter(|a| a.enabled) {
         let rt = AccountRt::new(a.clone()).map_err(StartError::Config)?;
@@ -146,8 +155,16 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
 
     let (listener, addr) = listen::bind(opts.bind).await?;
     let (mut servers, webhook_addrs) = listen::own_webhooks(&ctx).await?;
-    servers.push(listen::serve(listener, server::router(ctx.clone())));
-    tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics)");
+    servers.push(listen::serve(
+        listener,
+        server::router(ctx.clone(), control.clone()),
+    ));
+    let lock = if control.required() {
+        "; /status, /metrics and / need the gateway token"
+    } else {
+        ""
+    };
+    tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics{lock})");
 
     let intake = TaskTracker::new();
     for account in &ctx.accounts {
