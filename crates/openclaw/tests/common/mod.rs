@@ -283,6 +283,8 @@ impl Gateway {
 
 mod chat;
 mod model;
+// A test of the binary alone (release_files) uses none of the chat helpers.
+#[allow(unused_imports)]
 pub use chat::*;
 // Only the tests that script a model use it.
 #[allow(unused_imports)]
