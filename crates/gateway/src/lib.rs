@@ -19,4 +19,4 @@ pub mod runtime;
 pub mod store;
 
 pub use app::{Options, Running, StartError, probe, server, start};
-pub use observe::{logging, metrics, status};
+pub use observe::{log_file, logging, metrics, status};

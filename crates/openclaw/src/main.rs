@@ -48,6 +48,15 @@ enum Command {
         #[arg(long)]
         api_key_stdin: bool,
     },
+    /// Prints the day's log file (with --since, every line since then, across days).
+    Logs {
+        /// Keep printing lines as they are written.
+        #[arg(long, short)]
+        follow: bool,
+        /// Only lines from this long ago on: 30s, 10m, 2h, 1d.
+        #[arg(long, value_name = "AGO")]
+        since: Option<String>,
+    },
     /// Serve every message action as an MCP tool (stdio, or streamable HTTP with --http).
     Mcp(cmd::mcp::McpArgs),
     /// Checks the whole setup (config, each account's credentials, bot and scopes, the store,
@@ -93,6 +102,10 @@ pub struct RunArgs {
     /// No tenant needed: run against an embedded lark-sim with a seeded DM and group.
     #[arg(long)]
     pub sim: bool,
+    /// `text` (the default) or `json`: one JSON object a line for log shippers, on the console
+    /// and in the log file (default logging.format).
+    #[arg(long, value_name = "FORMAT")]
+    pub log_format: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -201,6 +214,7 @@ fn main() -> ExitCode {
             Command::Gateway(GatewayCmd::Run(args)) => cmd::gateway::run(&paths, args).await,
             Command::Message(MessageCmd::Send(args)) => cmd::message::send(&paths, args).await,
             Command::Message(MessageCmd::Action(argv)) => cmd::tool_cli::run(&paths, argv).await,
+            Command::Logs { follow, since } => cmd::logs::run(&paths, follow, since).await,
             Command::Mcp(args) => cmd::mcp::run(&paths, args).await,
             Command::Doctor { json } => cmd::doctor::run(&paths, json).await,
             Command::Channels(ChannelsCmd::Status { probe, json }) => {

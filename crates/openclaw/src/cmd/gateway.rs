@@ -45,8 +45,15 @@ async fn terminated() {
 /// The start-up lines about the file itself: what it holds that this gateway does not use, and
 /// unset `${VAR}`s.
 fn describe_config(config: &openclaw_config::Config) {
-    if !config.ignored.is_empty() {
-        tracing::info!(target: "gateway", "not used by this gateway: {}", config.ignored.join(", "));
+    // `logging` is read by the CLI itself (format, keepDays; see cmd/logs.rs).
+    let ignored: Vec<&str> = config
+        .ignored
+        .iter()
+        .map(String::as_str)
+        .filter(|k| *k != "logging" && !k.starts_with("logging."))
+        .collect();
+    if !ignored.is_empty() {
+        tracing::info!(target: "gateway", "not used by this gateway: {}", ignored.join(", "));
     }
     for w in &config.warnings {
         tracing::warn!(target: "gateway", "{w}");
@@ -54,7 +61,8 @@ fn describe_config(config: &openclaw_config::Config) {
 }
 
 pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
-    if let Some(path) = openclaw_gateway::logging::init(args.verbose) {
+    let log = super::logs::options(paths, args.log_format.as_deref(), args.verbose)?;
+    if let Some(path) = openclaw_gateway::logging::init(&log) {
         tracing::info!(target: "gateway", "log file: {}", path.display());
     }
     let mut config = super::load(paths)?;

@@ -5,6 +5,7 @@ pub mod config;
 pub mod doctor;
 pub mod gateway;
 pub mod login;
+pub mod logs;
 pub mod mcp;
 pub mod message;
 pub mod pairing;
