@@ -86,6 +86,22 @@ pub enum ConfigCmd {
 pub enum GatewayCmd {
     /// Starts every enabled account and serves webhooks, /healthz, /status and /metrics.
     Run(RunArgs),
+    /// Writes a systemd unit running `gateway run` with this config (--config PATH).
+    Install(ServiceArgs),
+    /// Removes the systemd unit.
+    Uninstall(ServiceArgs),
+    /// Shows the installed unit and whether systemd runs it.
+    Status(ServiceArgs),
+}
+
+#[derive(Args)]
+pub struct ServiceArgs {
+    /// A user service (~/.config/systemd/user) instead of a system one (/etc/systemd/system).
+    #[arg(long)]
+    pub user: bool,
+    /// The folder of the unit file, instead of systemd's (for packaging).
+    #[arg(long, value_name = "DIR")]
+    pub unit_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -212,6 +228,9 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Config(c) => cmd::config::run(&paths, c),
             Command::Gateway(GatewayCmd::Run(args)) => cmd::gateway::run(&paths, args).await,
+            Command::Gateway(GatewayCmd::Install(args)) => cmd::service::install(&paths, &args),
+            Command::Gateway(GatewayCmd::Uninstall(args)) => cmd::service::uninstall(&args),
+            Command::Gateway(GatewayCmd::Status(args)) => cmd::service::status(&args),
             Command::Message(MessageCmd::Send(args)) => cmd::message::send(&paths, args).await,
             Command::Message(MessageCmd::Action(argv)) => cmd::tool_cli::run(&paths, argv).await,
             Command::Logs { follow, since } => cmd::logs::run(&paths, follow, since).await,

@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod guard;
 mod listen;
+pub mod notify;
 pub mod probe;
 pub mod server;
 

@@ -99,7 +99,12 @@ pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
     if let Some(sim) = &sim {
         sim.print_howto(running.addr);
     }
+    // Under systemd (Type=notify): READY=1 once every account is connected.
+    tokio::spawn(openclaw_gateway::app::notify::ready_when_connected(
+        running.ctx.clone(),
+    ));
     terminated().await;
+    let _ = openclaw_gateway::app::notify::notify("STOPPING=1\n");
     tracing::info!(target: "gateway", "stopping: no new events; finishing the turns in flight");
     running.shutdown().await;
     tracing::info!(target: "gateway", "stopped");

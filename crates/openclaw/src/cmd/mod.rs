@@ -9,6 +9,7 @@ pub mod logs;
 pub mod mcp;
 pub mod message;
 pub mod pairing;
+pub mod service;
 mod sim;
 pub mod tool_cli;
 
