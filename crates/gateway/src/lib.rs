@@ -13,6 +13,7 @@ pub mod app;
 pub mod fleet;
 pub mod inbound;
 pub mod intake;
+pub mod live;
 pub mod observe;
 pub mod outbound;
 pub mod runtime;

@@ -8,6 +8,7 @@ pub mod guard;
 mod listen;
 pub mod notify;
 pub mod probe;
+mod reload;
 pub mod server;
 
 use std::net::SocketAddr;
@@ -74,9 +75,21 @@ pub struct Running {
     /// The gateway port's server and the webhook listeners of their own.
     servers: Vec<tokio::task::JoinHandle<()>>,
     dispatcher: tokio::task::JoinHandle<()>,
+    intakes: Arc<reload::Intakes>,
 }
 
 impl Running {
+    /// Watches the config file (and `SIGHUP`) and applies each edit that loads (see
+    /// `reload.rs`); until the gateway stops.
+    pub fn watch_config(&self, paths: openclaw_config::Paths) {
+        reload::spawn(
+            self.ctx.clone(),
+            self.intakes.clone(),
+            paths,
+            self.stop.subscribe(),
+        );
+    }
+
     /// Stops intake, lets turns in flight finish (bounded), and returns.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
@@ -168,6 +181,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
     tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics{lock})");
 
     let intake = TaskTracker::new();
+    let intakes = Arc::new(reload::Intakes::new(intake.clone(), stop_rx.clone()));
     for account in &ctx.accounts {
         let mode = match account.cfg.mode {
             Mode::Websocket => "websocket",
@@ -180,13 +194,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
             intake.spawn(async move { probe_at_start(&ctx, &account).await });
         }
         match account.cfg.mode {
-            Mode::Websocket => {
-                intake.spawn(crate::intake::websocket::run(
-                    ctx.clone(),
-                    account.clone(),
-                    stop_rx.clone(),
-                ));
-            }
+            Mode::Websocket => intakes.start(&ctx, account),
             Mode::Webhook => {
                 ctx.metrics.connection_state(account.id(), 0, "webhook");
                 if account.cfg.encrypt_key.is_none() && account.cfg.verification_token.is_none() {
@@ -207,6 +215,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         intake,
         servers,
         dispatcher,
+        intakes,
     })
 }
 

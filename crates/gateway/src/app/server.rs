@@ -131,7 +131,7 @@ async fn webhook(
             );
         }
     };
-    let Some(verifier) = &account.verifier else {
+    let Some(verifier) = &*account.verifier else {
         return error(StatusCode::NOT_FOUND, "not a webhook account");
     };
     let inbound = match verifier.handle(

@@ -99,6 +99,10 @@ pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
     if let Some(sim) = &sim {
         sim.print_howto(running.addr);
     }
+    // The sim's accounts point at the embedded sim, which the file does not say.
+    if sim.is_none() {
+        running.watch_config(paths.clone());
+    }
     // Under systemd (Type=notify): READY=1 once every account is connected.
     tokio::spawn(openclaw_gateway::app::notify::ready_when_connected(
         running.ctx.clone(),

@@ -92,6 +92,8 @@ Wants=network-online.target
 Type=notify
 NotifyAccess=main
 ExecStart={exe} --config {config} gateway run
+# `systemctl reload openclaw-gateway` rereads the config file (hot reload).
+ExecReload=/bin/kill -HUP $MAINPID
 {env}
 # Secrets kept out of the unit (LARK_APP_SECRET=..., ANTHROPIC_API_KEY=...), if the file exists.
 EnvironmentFile=-{env_file}
