@@ -90,6 +90,8 @@ pub struct LogOptions {
     pub dir: PathBuf,
     /// `logging.keepDays`; 0 keeps every file.
     pub keep_days: u32,
+    /// Whether the config file set `logging.format` or `logging.keepDays`.
+    pub from_file: bool,
 }
 
 /// One line per event: `[target] message key=value`, with time and level in the file.

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result, anyhow};
 use openclaw_config::Paths;
 use openclaw_gateway::Options;
+use openclaw_gateway::logging::LogOptions;
 
 use super::sim;
 use crate::RunArgs;
@@ -44,13 +45,14 @@ async fn terminated() {
 
 /// The start-up lines about the file itself: what it holds that this gateway does not use, and
 /// unset `${VAR}`s.
-fn describe_config(config: &openclaw_config::Config) {
-    // `logging` is read by the CLI itself (format, keepDays; see cmd/logs.rs).
+fn describe_config(config: &openclaw_config::Config, log: &LogOptions) {
+    // `logging.format` and `keepDays` are read by the CLI itself (see cmd/logs.rs); OpenClaw's
+    // other logging keys are not.
     let ignored: Vec<&str> = config
         .ignored
         .iter()
         .map(String::as_str)
-        .filter(|k| *k != "logging" && !k.starts_with("logging."))
+        .filter(|k| !(log.from_file && *k == "logging"))
         .collect();
     if !ignored.is_empty() {
         tracing::info!(target: "gateway", "not used by this gateway: {}", ignored.join(", "));
@@ -66,7 +68,7 @@ pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
         tracing::info!(target: "gateway", "log file: {}", path.display());
     }
     let mut config = super::load(paths)?;
-    describe_config(&config);
+    describe_config(&config, &log);
     let sim = if args.sim {
         // Without a tenant there is usually no model key either: the sim answers with the echo
         // agent unless the file names a provider.

@@ -22,6 +22,7 @@ pub fn options(paths: &Paths, flag: Option<&str>, verbose: bool) -> Result<LogOp
             .ok()
             .flatten()
     };
+    let from_file = raw("logging.format").is_some() || raw("logging.keepDays").is_some();
     let format = match flag {
         Some(f) => LogFormat::parse(f)
             .with_context(|| format!("--log-format {f:?}: use \"text\" or \"json\""))?,
@@ -48,6 +49,7 @@ pub fn options(paths: &Paths, flag: Option<&str>, verbose: bool) -> Result<LogOp
         format,
         dir: log_dir(&paths.state_dir),
         keep_days,
+        from_file,
     })
 }
 
