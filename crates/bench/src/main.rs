@@ -75,6 +75,15 @@ async fn run(args: &Args) -> Result<()> {
         return soak::run(&bins, args).await;
     }
     let bins = paths::Binaries::locate(args.only)?;
+    // The footprint a user installs: the release binary's size on disk.
+    if let Ok(meta) = std::fs::metadata(&bins.openclaw) {
+        println!(
+            "openclaw-bench: binary {} is {:.1} MB ({} bytes)",
+            bins.openclaw.display(),
+            meta.len() as f64 / 1_000_000.0,
+            meta.len()
+        );
+    }
     println!(
         "openclaw-bench: closed loop of {} messages; burst of {} messages over {} chats, {} control calls in flight",
         args.closed_loop, args.messages, args.chats, args.in_flight

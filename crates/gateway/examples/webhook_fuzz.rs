@@ -49,7 +49,7 @@ fn main() {
             },
         ))
         .expect("start");
-    let router = openclaw_gateway::server::router(running.ctx.clone());
+    let router = openclaw_gateway::server::router(running.ctx.clone(), Default::default());
     // Panics are counted, not printed a million times.
     std::panic::set_hook(Box::new(|_| {}));
     let strategy = (body_strategy(), header_strategy(), any::<bool>());

@@ -69,9 +69,11 @@ const NAME_CACHE_CAPACITY: usize = 10_000;
 
 /// A running account.
 pub struct AccountRt {
-    pub cfg: Account,
+    /// Replaced by a config reload; reads see the newest (see [`crate::live`]).
+    pub cfg: crate::live::Live<Account>,
     pub app_id: String,
-    pub client: lark::Client,
+    /// Replaced with the account's connections when its credentials change.
+    pub client: crate::live::Live<lark::Client>,
     bot: OnceCell<BotInfo>,
     /// Chat queues with a worker running, and whether each was woken while draining.
     pub(crate) queues: Mutex<HashMap<String, crate::inbound::control::ChatQueue>>,
@@ -79,11 +81,11 @@ pub struct AccountRt {
     pub(crate) conns: Mutex<Vec<watch::Receiver<lark::ws::Status>>>,
     pub(crate) last_event_ms: AtomicI64,
     pub(crate) typing: Breaker,
-    pub(crate) verifier: Option<WebhookVerifier>,
+    pub(crate) verifier: crate::live::Live<Option<WebhookVerifier>>,
     /// Recently seen messages, to catch one message pushed under two ids.
     pub(crate) twins: crate::intake::twins::Twins,
     /// Sender names from the contact API, cached.
-    pub(crate) names: Arc<crate::inbound::names::Names>,
+    pub(crate) names: crate::live::Live<Arc<crate::inbound::names::Names>>,
     /// When events may have been lost, and which chats were read back since.
     pub(crate) gaps: crate::intake::catch_up::gaps::Gaps,
     /// Whether the app was seen receiving a group message that did not address it (it holds
@@ -104,7 +106,38 @@ impl std::fmt::Debug for AccountRt {
 
 impl AccountRt {
     pub fn new(cfg: Account) -> Result<AccountRt, String> {
-        let client = client_for(&cfg)?;
+        let (client, verifier, names) = Self::parts(&cfg)?;
+        Ok(AccountRt {
+            twins: crate::intake::twins::Twins::default(),
+            names: crate::live::Live::new(names),
+            gaps: Default::default(),
+            hears_all: Default::default(),
+            bot_turns: Default::default(),
+            app_id: client.app_id().to_string(),
+            client: crate::live::Live::new(client),
+            bot: OnceCell::new(),
+            queues: Mutex::new(HashMap::new()),
+            conns: Mutex::new(Vec::new()),
+            last_event_ms: AtomicI64::new(0),
+            typing: Breaker::default(),
+            verifier: crate::live::Live::new(verifier),
+            cfg: crate::live::Live::new(cfg),
+        })
+    }
+
+    /// What an account's config makes: its client, webhook verifier and sender-name cache.
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        cfg: &Account,
+    ) -> Result<
+        (
+            lark::Client,
+            Option<WebhookVerifier>,
+            Arc<crate::inbound::names::Names>,
+        ),
+        String,
+    > {
+        let client = client_for(cfg)?;
         let verifier = (cfg.mode == Mode::Webhook)
             .then(|| WebhookVerifier::new(cfg.encrypt_key.clone(), cfg.verification_token.clone()));
         let names = Arc::new(crate::inbound::names::Names::new(
@@ -113,22 +146,19 @@ impl AccountRt {
             cfg.sender_name_ttl,
             NAME_CACHE_CAPACITY,
         ));
-        Ok(AccountRt {
-            twins: crate::intake::twins::Twins::default(),
-            names,
-            gaps: Default::default(),
-            hears_all: Default::default(),
-            bot_turns: Default::default(),
-            app_id: client.app_id().to_string(),
-            client,
-            bot: OnceCell::new(),
-            queues: Mutex::new(HashMap::new()),
-            conns: Mutex::new(Vec::new()),
-            last_event_ms: AtomicI64::new(0),
-            typing: Breaker::default(),
-            verifier,
-            cfg,
-        })
+        Ok((client, verifier, names))
+    }
+
+    /// Takes a new config for the same app (a reload): the settings for the next read, and a
+    /// new client, verifier and name cache for the new credentials. The caller restarts the
+    /// account's connections around it when those changed.
+    pub(crate) fn replace_config(&self, cfg: Account) -> Result<(), String> {
+        let (client, verifier, names) = Self::parts(&cfg)?;
+        self.client.replace(client);
+        self.verifier.replace(verifier);
+        self.names.replace(names);
+        self.cfg.replace(cfg);
+        Ok(())
     }
 
     pub fn id(&self) -> &str {

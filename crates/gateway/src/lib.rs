@@ -13,6 +13,7 @@ pub mod app;
 pub mod fleet;
 pub mod inbound;
 pub mod intake;
+pub mod live;
 pub mod observe;
 pub mod outbound;
 pub mod runtime;
@@ -20,4 +21,4 @@ pub mod schedule;
 pub mod store;
 
 pub use app::{Options, Running, StartError, probe, server, start};
-pub use observe::{logging, metrics, status};
+pub use observe::{log_file, logging, metrics, status};

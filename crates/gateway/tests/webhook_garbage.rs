@@ -40,7 +40,7 @@ async fn ctx() -> (Arc<Ctx>, tempfile::TempDir, openclaw_gateway::Running) {
 fn garbage_never_panics_and_always_gets_a_json_answer() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (ctx, _dir, _running) = rt.block_on(ctx());
-    let router = openclaw_gateway::server::router(ctx);
+    let router = openclaw_gateway::server::router(ctx, Default::default());
     let config = ProptestConfig {
         cases: 3000,
         failure_persistence: None,
@@ -69,7 +69,7 @@ fn garbage_never_panics_and_always_gets_a_json_answer() {
 fn an_oversized_body_is_refused_with_413_and_json() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (ctx, _dir, _running) = rt.block_on(ctx());
-    let router = openclaw_gateway::server::router(ctx);
+    let router = openclaw_gateway::server::router(ctx, Default::default());
     let req = Request::post("/lark/webhook")
         .body(Body::from(vec![b'{'; 2 << 20]))
         .unwrap();

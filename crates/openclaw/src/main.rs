@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Put an AI agent into Lark and Feishu.
 #[derive(Parser)]
-#[command(name = "openclaw", version, about)]
+#[command(name = "openclaw", version = env!("OPENCLAW_VERSION"), about)]
 struct Cli {
     /// The config file (default: $OPENCLAW_CONFIG_PATH, else $OPENCLAW_STATE_DIR/openclaw.json,
     /// else ~/.openclaw/openclaw.json).
@@ -51,6 +51,15 @@ enum Command {
         #[arg(long)]
         api_key_stdin: bool,
     },
+    /// Prints the day's log file (with --since, every line since then, across days).
+    Logs {
+        /// Keep printing lines as they are written.
+        #[arg(long, short)]
+        follow: bool,
+        /// Only lines from this long ago on: 30s, 10m, 2h, 1d.
+        #[arg(long, value_name = "AGO")]
+        since: Option<String>,
+    },
     /// Serve every message action as an MCP tool (stdio, or streamable HTTP with --http).
     Mcp(cmd::mcp::McpArgs),
     /// Checks the whole setup (config, each account's credentials, bot and scopes, the store,
@@ -80,6 +89,22 @@ pub enum ConfigCmd {
 pub enum GatewayCmd {
     /// Starts every enabled account and serves webhooks, /healthz, /status and /metrics.
     Run(RunArgs),
+    /// Writes a systemd unit running `gateway run` with this config (--config PATH).
+    Install(ServiceArgs),
+    /// Removes the systemd unit.
+    Uninstall(ServiceArgs),
+    /// Shows the installed unit and whether systemd runs it.
+    Status(ServiceArgs),
+}
+
+#[derive(Args)]
+pub struct ServiceArgs {
+    /// A user service (~/.config/systemd/user) instead of a system one (/etc/systemd/system).
+    #[arg(long)]
+    pub user: bool,
+    /// The folder of the unit file, instead of systemd's (for packaging).
+    #[arg(long, value_name = "DIR")]
+    pub unit_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -96,6 +121,10 @@ pub struct RunArgs {
     /// No tenant needed: run against an embedded lark-sim with a seeded DM and group.
     #[arg(long)]
     pub sim: bool,
+    /// `text` (the default) or `json`: one JSON object a line for log shippers, on the console
+    /// and in the log file (default logging.format).
+    #[arg(long, value_name = "FORMAT")]
+    pub log_format: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -202,8 +231,12 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Config(c) => cmd::config::run(&paths, c),
             Command::Gateway(GatewayCmd::Run(args)) => cmd::gateway::run(&paths, args).await,
+            Command::Gateway(GatewayCmd::Install(args)) => cmd::service::install(&paths, &args),
+            Command::Gateway(GatewayCmd::Uninstall(args)) => cmd::service::uninstall(&args),
+            Command::Gateway(GatewayCmd::Status(args)) => cmd::service::status(&args),
             Command::Message(MessageCmd::Send(args)) => cmd::message::send(&paths, args).await,
             Command::Message(MessageCmd::Action(argv)) => cmd::tool_cli::run(&paths, argv).await,
+            Command::Logs { follow, since } => cmd::logs::run(&paths, follow, since).await,
             Command::Mcp(args) => cmd::mcp::run(&paths, args).await,
             Command::Doctor { json } => cmd::doctor::run(&paths, json).await,
             Command::Channels(ChannelsCmd::Status { probe, json }) => {

@@ -4,8 +4,11 @@
 //! Nothing else in the crate imports it.
 
 pub mod agent;
+pub mod guard;
 mod listen;
+pub mod notify;
 pub mod probe;
+mod reload;
 pub mod server;
 
 use std::net::SocketAddr;
@@ -46,6 +49,10 @@ pub enum StartError {
     Config(String),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    #[error(
+        "refusing to serve the control port on {addr} without a token: anyone who reaches it could read /status and approve pairings. Set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN), bind to 127.0.0.1 (gateway.bind \"loopback\"), or set gateway.auth.mode \"none\" to serve it open on purpose"
+    )]
+    Unprotected { addr: SocketAddr },
     #[error("cannot listen on {addr}: {reason} (choose another with --port or --bind)")]
     Listen { addr: SocketAddr, reason: String },
     #[error(
@@ -68,9 +75,21 @@ pub struct Running {
     /// The gateway port's server and the webhook listeners of their own.
     servers: Vec<tokio::task::JoinHandle<()>>,
     dispatcher: tokio::task::JoinHandle<()>,
+    intakes: Arc<reload::Intakes>,
 }
 
 impl Running {
+    /// Watches the config file (and `SIGHUP`) and applies each edit that loads (see
+    /// `reload.rs`); until the gateway stops.
+    pub fn watch_config(&self, paths: openclaw_config::Paths) {
+        reload::spawn(
+            self.ctx.clone(),
+            self.intakes.clone(),
+            paths,
+            self.stop.subscribe(),
+        );
+    }
+
     /// Stops intake, lets turns in flight finish (bounded), and returns.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
@@ -93,6 +112,10 @@ impl Running {
 
 /// Starts every enabled account and the HTTP server.
 pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError> {
+    let control = Arc::new(guard::ControlAuth::from_config(
+        &config.gateway.auth,
+        opts.bind,
+    )?);
     let mut accounts = Vec::new();
     for a in config.lark.accounts.iter().filter(|a| a.enabled) {
         let rt = AccountRt::new(a.clone()).map_err(StartError::Config)?;
@@ -148,10 +171,19 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
 
     let (listener, addr) = listen::bind(opts.bind).await?;
     let (mut servers, webhook_addrs) = listen::own_webhooks(&ctx).await?;
-    servers.push(listen::serve(listener, server::router(ctx.clone())));
-    tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics)");
+    servers.push(listen::serve(
+        listener,
+        server::router(ctx.clone(), control.clone()),
+    ));
+    let lock = if control.required() {
+        "; /status, /metrics and / need the gateway token"
+    } else {
+        ""
+    };
+    tracing::info!(target: "gateway", "listening on http://{addr} (health /healthz, status /status, metrics /metrics{lock})");
 
     let intake = TaskTracker::new();
+    let intakes = Arc::new(reload::Intakes::new(intake.clone(), stop_rx.clone()));
     for account in &ctx.accounts {
         let mode = match account.cfg.mode {
             Mode::Websocket => "websocket",
@@ -164,13 +196,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
             intake.spawn(async move { probe_at_start(&ctx, &account).await });
         }
         match account.cfg.mode {
-            Mode::Websocket => {
-                intake.spawn(crate::intake::websocket::run(
-                    ctx.clone(),
-                    account.clone(),
-                    stop_rx.clone(),
-                ));
-            }
+            Mode::Websocket => intakes.start(&ctx, account),
             Mode::Webhook => {
                 ctx.metrics.connection_state(account.id(), 0, "webhook");
                 if account.cfg.encrypt_key.is_none() && account.cfg.verification_token.is_none() {
@@ -192,6 +218,7 @@ pub async fn start(config: &Config, opts: Options) -> Result<Running, StartError
         intake,
         servers,
         dispatcher,
+        intakes,
     })
 }
 

@@ -9,16 +9,17 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Router, middleware};
 use lark::model::event::Envelope;
 use lark::webhook::{CONTENT_TYPE, Inbound, RequestHeaders, SUCCESS_BODY, crypto};
 use serde_json::json;
 
+use super::guard::{self, ControlAuth};
 use crate::account::AccountRt;
 use crate::intake::{Accepted, accept};
 use crate::runtime::Ctx;
@@ -36,12 +37,16 @@ fn error(status: StatusCode, msg: &str) -> Response {
     json_response(status, json!({ "msg": msg }).to_string())
 }
 
-/// The router of the gateway port.
-pub fn router(ctx: Arc<Ctx>) -> Router {
+/// The router of the gateway port: the control routes behind `control`, `/healthz` and the
+/// webhook paths open.
+pub fn router(ctx: Arc<Ctx>, control: Arc<ControlAuth>) -> Router {
+    let protected = Router::new()
+        .route("/status", get(status))
+        .route("/metrics", get(metrics))
+        .route_layer(middleware::from_fn_with_state(control, guard::require));
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/status", get(status))
-        .route("/metrics", get(metrics));
+        .merge(protected);
     let own: Vec<_> = ctx
         .accounts
         .iter()
@@ -126,7 +131,7 @@ async fn webhook(
             );
         }
     };
-    let Some(verifier) = &account.verifier else {
+    let Some(verifier) = &*account.verifier else {
         return error(StatusCode::NOT_FOUND, "not a webhook account");
     };
     let inbound = match verifier.handle(

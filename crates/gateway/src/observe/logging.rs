@@ -1,14 +1,13 @@
 //! Logs: the console gets the channel document's lines as they are written there
 //! (`[lark] [default] starting Lark provider (cli_xxx) in websocket mode`, `[ws] ws connect
-//! success`), and the same lines, with time and level, go to
-//! `/tmp/openclaw/openclaw-YYYY-MM-DD.log` (`OPENCLAW_LOG_DIR` moves the folder).
+//! success`), and the same lines, with time and level, go to the day's file
+//! `<state>/logs/openclaw-YYYY-MM-DD.log` (`OPENCLAW_LOG_DIR` moves the folder), kept
+//! `logging.keepDays` days. With the JSON format both get one JSON object a line instead.
 //!
 //! Nothing here ever formats a secret: secrets are `lark::Secret`, which prints `<redacted>`.
 
 use std::fmt;
-use std::fs::OpenOptions;
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing::{Event, Level, Subscriber};
@@ -19,8 +18,11 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
+use super::log_file::DailyFile;
+use super::log_json::JsonLine;
+
 /// (year, month, day, hour, minute, second, millisecond) in UTC.
-fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32, u32) {
+pub(crate) fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32, u32) {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
@@ -45,13 +47,51 @@ fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32, u32) {
     )
 }
 
-/// The log file for today: `<dir>/openclaw-YYYY-MM-DD.log`.
-pub fn log_file_path() -> PathBuf {
-    let dir = std::env::var_os("OPENCLAW_LOG_DIR")
+/// The log folder: `OPENCLAW_LOG_DIR`, else `<state>/logs`.
+pub fn log_dir(state_dir: &Path) -> PathBuf {
+    std::env::var_os("OPENCLAW_LOG_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("openclaw"));
-    let (y, m, d, ..) = civil(SystemTime::now());
-    dir.join(format!("openclaw-{y:04}-{m:02}-{d:02}.log"))
+        .unwrap_or_else(|| state_dir.join("logs"))
+}
+
+/// `2026-11-30T00:30:45.000Z`: the time at the start of each file line (and JSON's `time`);
+/// it sorts as the times do, which `openclaw logs --since` relies on.
+pub fn timestamp(t: SystemTime) -> String {
+    let (y, mo, d, h, mi, s, ms) = civil(t);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+}
+
+/// `--log-format` / `logging.format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// `text` or `json`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<LogFormat> {
+        match s {
+            "text" => Some(LogFormat::Text),
+            "json" => Some(LogFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// How the gateway logs.
+#[derive(Debug, Clone)]
+pub struct LogOptions {
+    /// Debug lines of the gateway's own targets.
+    pub verbose: bool,
+    pub format: LogFormat,
+    /// The folder of the day files ([`log_dir`]).
+    pub dir: PathBuf,
+    /// `logging.keepDays`; 0 keeps every file.
+    pub keep_days: u32,
+    /// Whether the config file set `logging.format` or `logging.keepDays`.
+    pub from_file: bool,
 }
 
 /// One line per event: `[target] message key=value`, with time and level in the file.
@@ -72,10 +112,10 @@ where
     ) -> fmt::Result {
         let meta = event.metadata();
         if self.with_time {
-            let (y, mo, d, h, mi, s, ms) = civil(SystemTime::now());
             write!(
                 w,
-                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z {:5} ",
+                "{} {:5} ",
+                timestamp(SystemTime::now()),
                 meta.level().as_str()
             )?;
         } else if *meta.level() <= Level::WARN {
@@ -92,44 +132,45 @@ where
 /// Logs to the console and the day's file. `verbose` adds debug lines of the gateway's own
 /// targets; `RUST_LOG` overrides the filter. Returns the file's path (printed at start), or
 /// `None` when the file could not be opened (the console still gets everything).
-pub fn init(verbose: bool) -> Option<PathBuf> {
-    let default = if verbose {
+pub fn init(opts: &LogOptions) -> Option<PathBuf> {
+    let default = if opts.verbose {
         "info,lark=debug,gateway=debug,ws=debug"
     } else {
         "info"
     };
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let json = opts.format == LogFormat::Json;
     let console = tracing_subscriber::fmt::layer()
-        .event_format(Line { with_time: false })
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .with_filter(filter());
-    let path = log_file_path();
-    let file = path
-        .parent()
-        .map(std::fs::create_dir_all)
-        .transpose()
-        .ok()
-        .and_then(|_| {
-            OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .ok()
-        });
-    let file_layer = file.map(|f| {
-        tracing_subscriber::fmt::layer()
-            .event_format(Line { with_time: true })
-            .with_ansi(false)
-            .with_writer(Mutex::new(f))
+        .with_ansi(!json && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let console = if json {
+        console.event_format(JsonLine).with_filter(filter()).boxed()
+    } else {
+        console
+            .event_format(Line { with_time: false })
             .with_filter(filter())
+            .boxed()
+    };
+    let file = DailyFile::open(&opts.dir, opts.keep_days).ok();
+    let path = file.as_ref().map(DailyFile::path);
+    let file_layer = file.map(|f| {
+        let layer = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(f);
+        if json {
+            layer.event_format(JsonLine).with_filter(filter()).boxed()
+        } else {
+            layer
+                .event_format(Line { with_time: true })
+                .with_filter(filter())
+                .boxed()
+        }
     });
-    let opened = file_layer.is_some();
     let _ = tracing_subscriber::registry()
         .with(console)
         .with(file_layer)
         .try_init();
-    opened.then_some(path)
+    path
 }
 
 #[cfg(test)]

@@ -11,7 +11,12 @@ use serde_json::{Value, json};
 
 /// The running gateway's `/status`, if one answers on the configured port: its accounts and
 /// its store (the replicas alive on a shared one).
-async fn running_status(bind: &str, port: u16) -> Option<(Vec<AccountStatus>, StoreStatus)> {
+/// `token` is `gateway.auth.token` (or `OPENCLAW_GATEWAY_TOKEN`), which a protected port wants.
+async fn running_status(
+    bind: &str,
+    port: u16,
+    token: Option<&lark::Secret>,
+) -> Option<(Vec<AccountStatus>, StoreStatus)> {
     let host = match bind {
         "0.0.0.0" | "::" | "" => "127.0.0.1",
         h => h,
@@ -25,14 +30,11 @@ async fn running_status(bind: &str, port: u16) -> Option<(Vec<AccountStatus>, St
         .timeout(Duration::from_secs(2))
         .build()
         .ok()?;
-    let v: Value = client
-        .get(format!("http://{host}:{port}/status"))
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
+    let mut request = client.get(format!("http://{host}:{port}/status"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token.expose());
+    }
+    let v: Value = request.send().await.ok()?.json().await.ok()?;
     let accounts = serde_json::from_value(v.get("accounts")?.clone()).ok()?;
     let store = v
         .get("store")
@@ -53,7 +55,13 @@ fn ago(ms: Option<i64>) -> String {
 
 pub async fn status(paths: &Paths, probe: bool, as_json: bool) -> Result<()> {
     let config = super::load(paths)?;
-    let (live, store) = match running_status(&config.gateway.bind, config.gateway.port).await {
+    let (live, store) = match running_status(
+        &config.gateway.bind,
+        config.gateway.port,
+        config.gateway.auth.token.as_ref(),
+    )
+    .await
+    {
         Some((accounts, store)) => (Some(accounts), Some(store)),
         None => (None, None),
     };

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result, anyhow};
 use openclaw_config::Paths;
 use openclaw_gateway::Options;
+use openclaw_gateway::logging::LogOptions;
 
 use super::sim;
 use crate::RunArgs;
@@ -44,9 +45,17 @@ async fn terminated() {
 
 /// The start-up lines about the file itself: what it holds that this gateway does not use, and
 /// unset `${VAR}`s.
-fn describe_config(config: &openclaw_config::Config) {
-    if !config.ignored.is_empty() {
-        tracing::info!(target: "gateway", "not used by this gateway: {}", config.ignored.join(", "));
+fn describe_config(config: &openclaw_config::Config, log: &LogOptions) {
+    // `logging.format` and `keepDays` are read by the CLI itself (see cmd/logs.rs); OpenClaw's
+    // other logging keys are not.
+    let ignored: Vec<&str> = config
+        .ignored
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !(log.from_file && *k == "logging"))
+        .collect();
+    if !ignored.is_empty() {
+        tracing::info!(target: "gateway", "not used by this gateway: {}", ignored.join(", "));
     }
     for w in &config.warnings {
         tracing::warn!(target: "gateway", "{w}");
@@ -54,11 +63,12 @@ fn describe_config(config: &openclaw_config::Config) {
 }
 
 pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
-    if let Some(path) = openclaw_gateway::logging::init(args.verbose) {
+    let log = super::logs::options(paths, args.log_format.as_deref(), args.verbose)?;
+    if let Some(path) = openclaw_gateway::logging::init(&log) {
         tracing::info!(target: "gateway", "log file: {}", path.display());
     }
     let mut config = super::load(paths)?;
-    describe_config(&config);
+    describe_config(&config, &log);
     let sim = if args.sim {
         // Without a tenant there is usually no model key either: the sim answers with the echo
         // agent unless the file names a provider.
@@ -91,7 +101,16 @@ pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
     if let Some(sim) = &sim {
         sim.print_howto(running.addr);
     }
+    // The sim's accounts point at the embedded sim, which the file does not say.
+    if sim.is_none() {
+        running.watch_config(paths.clone());
+    }
+    // Under systemd (Type=notify): READY=1 once every account is connected.
+    tokio::spawn(openclaw_gateway::app::notify::ready_when_connected(
+        running.ctx.clone(),
+    ));
     terminated().await;
+    let _ = openclaw_gateway::app::notify::notify("STOPPING=1\n");
     tracing::info!(target: "gateway", "stopping: no new events; finishing the turns in flight");
     running.shutdown().await;
     tracing::info!(target: "gateway", "stopped");

@@ -6,9 +6,11 @@ pub mod cron;
 pub mod doctor;
 pub mod gateway;
 pub mod login;
+pub mod logs;
 pub mod mcp;
 pub mod message;
 pub mod pairing;
+pub mod service;
 mod sim;
 pub mod tool_cli;
 
