@@ -6,8 +6,6 @@
 mod common;
 mod model;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -149,32 +147,13 @@ async fn the_answer_streams_into_a_card_that_ends_complete_and_closed() {
     );
 }
 
-/// Logs written while `f` runs on this thread (the gateway's tasks run on it too).
-struct Buf(Arc<Mutex<Vec<u8>>>);
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn without_a_key_the_log_says_how_to_fix_it_and_the_chat_gets_one_sentence() {
     if std::env::var("ANTHROPIC_API_KEY").is_ok_and(|v| !v.trim().is_empty()) {
         eprintln!("skipped: ANTHROPIC_API_KEY is set in this environment");
         return;
     }
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let sink = logs.clone();
-    let _guard = tracing::subscriber::set_default(
-        tracing_subscriber::fmt()
-            .with_writer(move || Buf(sink.clone()))
-            .with_ansi(false)
-            .finish(),
-    );
+    let (_guard, logs) = capture_logs();
     let model = Model::start(|_, _| answer(&["never"])).await;
     let h = start(r#"dmPolicy: "open", renderMode: "text""#, &model.agent()).await;
     h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);

@@ -40,10 +40,34 @@ pub fn bot_ids(app: &App) -> Value {
     })
 }
 
-/// `im.message.receive_v1`. `mention_ids` pairs each mention with its id object.
+/// `im.message.receive_v1` of a user's message. `mention_ids` pairs each mention with its id
+/// object.
 pub fn message_received(
     app: &App,
     sender: &User,
+    msg: &Message,
+    chat_type: &str,
+    mention_ids: &[(Mention, Value)],
+) -> Value {
+    received(app, user_ids(sender), "user", msg, chat_type, mention_ids)
+}
+
+/// `im.message.receive_v1` of another app's bot message in a group: `sender_type` is `app`
+/// and the sender's ids are that bot's.
+pub fn bot_message_received(
+    app: &App,
+    from: &App,
+    msg: &Message,
+    chat_type: &str,
+    mention_ids: &[(Mention, Value)],
+) -> Value {
+    received(app, bot_ids(from), "app", msg, chat_type, mention_ids)
+}
+
+fn received(
+    app: &App,
+    sender_ids: Value,
+    sender_type: &str,
     msg: &Message,
     chat_type: &str,
     mention_ids: &[(Mention, Value)],
@@ -75,8 +99,8 @@ pub fn message_received(
     }
     json!({
         "sender": {
-            "sender_id": user_ids(sender),
-            "sender_type": "user",
+            "sender_id": sender_ids,
+            "sender_type": sender_type,
             "tenant_key": app.tenant_key,
         },
         "message": message,

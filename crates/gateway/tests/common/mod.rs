@@ -4,6 +4,7 @@
 pub mod llm;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lark_sim::{AppSpec, ChatMode, Injected, Person, SeedChat, Sim, SimConfig, UserMessage};
@@ -81,19 +82,7 @@ impl Harness {
         if let Some(g) = self.gateway.take() {
             g.shutdown().await;
         }
-        let config =
-            openclaw_config::parse(&self.config_text, Format::Json5, &|_| None, self.dir.path())
-                .unwrap_or_else(|e| panic!("config: {e}"));
-        let running = openclaw_gateway::start(
-            &config,
-            Options {
-                state_dir: self.dir.path().to_owned(),
-                bind: "127.0.0.1:0".parse().unwrap(),
-                verbose: true,
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+        let (running, config) = run_gateway(&self.config_text, self.dir.path()).await;
         self.gateway = Some(running);
         if config
             .lark
@@ -195,6 +184,48 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+}
+
+/// Starts a gateway from JSON5 `config_text` on the state dir `dir`.
+pub async fn run_gateway(config_text: &str, dir: &Path) -> (Running, openclaw_config::Config) {
+    let config = openclaw_config::parse(config_text, Format::Json5, &|_| None, dir)
+        .unwrap_or_else(|e| panic!("config: {e}"));
+    let running = openclaw_gateway::start(
+        &config,
+        Options {
+            state_dir: dir.to_owned(),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            verbose: true,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("start: {e}"));
+    (running, config)
+}
+
+/// Collects what is logged on this thread (the gateway's tasks run on it too) while the guard
+/// lives.
+pub fn capture_logs() -> (tracing::subscriber::DefaultGuard, Arc<Mutex<Vec<u8>>>) {
+    let logs = Arc::new(Mutex::new(Vec::new()));
+    let sink = logs.clone();
+    let guard = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_writer(move || LogBuf(sink.clone()))
+            .with_ansi(false)
+            .finish(),
+    );
+    (guard, logs)
+}
+
+struct LogBuf(Arc<Mutex<Vec<u8>>>);
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -39,7 +39,7 @@ impl SimState {
         )
     }
 
-    fn emit(&self, app: &Arc<App>, event_type: &str, event: Value) -> String {
+    pub(crate) fn emit(&self, app: &Arc<App>, event_type: &str, event: Value) -> String {
         let (event_id, body) = events::envelope(app, event_type, event);
         drop(self.start_delivery(app, event_type, event_id.clone(), body, true));
         event_id

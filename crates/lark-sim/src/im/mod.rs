@@ -6,6 +6,7 @@ pub mod media;
 pub mod messages;
 pub mod pins;
 pub mod reactions;
+pub mod relay;
 pub mod send;
 pub mod store;
 pub mod view;

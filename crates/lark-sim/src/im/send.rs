@@ -198,7 +198,7 @@ pub(crate) fn post_as_bot(
         reactions: Vec::new(),
     };
     let view = rest_message(&msg, app);
-    if !store.insert(msg) {
+    if !store.insert(msg.clone()) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             230001,
@@ -208,6 +208,8 @@ pub(crate) fn post_as_bot(
     if let Some(uuid) = uuid.filter(|u| !u.is_empty()) {
         store.remember_uuid(uuid, &message_id);
     }
+    drop(store);
+    super::relay::to_other_bots(state, app, &msg);
     Ok(view)
 }
 

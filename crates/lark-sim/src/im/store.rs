@@ -137,6 +137,8 @@ pub struct ImStore {
     /// Chat ids in creation order (for listing).
     pub chat_order: Vec<String>,
     pub messages: Vec<Message>,
+    /// Other apps whose bots posted in this app's chats: app id → bot name.
+    pub other_bots: HashMap<String, String>,
     index: HashMap<String, usize>,
     /// Send/reply `uuid` → the message it created and when.
     uuids: HashMap<String, (String, Instant)>,

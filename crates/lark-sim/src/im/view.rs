@@ -13,7 +13,7 @@ pub const RECALLED: &str = "This message was recalled";
 /// The REST `Message` object (`im/v1/messages` get, list, send, reply).
 pub fn rest_message(m: &Message, app: &App) -> Value {
     let sender = if m.sender_is_bot {
-        json!({"id": app.spec.app_id, "id_type": "app_id", "sender_type": "app", "tenant_key": app.tenant_key})
+        json!({"id": m.sender_id, "id_type": "app_id", "sender_type": "app", "tenant_key": app.tenant_key})
     } else {
         json!({"id": m.sender_id, "id_type": "open_id", "sender_type": "user", "tenant_key": app.tenant_key})
     };
@@ -56,8 +56,14 @@ pub fn rest_message(m: &Message, app: &App) -> Value {
 
 /// The control API's view of a message: everything a test may want to assert on.
 pub fn sim_message(m: &Message, store: &ImStore, app: &App) -> Value {
-    let sender_name = if m.sender_is_bot {
+    let sender_name = if m.sender_is_bot && m.sender_id == app.spec.app_id {
         app.bot_name.clone()
+    } else if m.sender_is_bot {
+        store
+            .other_bots
+            .get(&m.sender_id)
+            .cloned()
+            .unwrap_or_default()
     } else {
         store
             .users
