@@ -161,6 +161,12 @@ pub struct SimState {
     pub(crate) http: reqwest::Client,
     /// The budgets counted under `platform_limits`.
     pub(crate) limits: crate::limits::Counters,
+    /// What the program behind an app tells the chat page about itself (its scheduled jobs),
+    /// by app and name; shown in the page's inspector as it was last set.
+    page_notes: Mutex<HashMap<(String, String), serde_json::Value>>,
+    /// Counts page note changes, so the page shows them (see `web::live`); a watch, so a
+    /// change between two looks is not missed.
+    pub(crate) page_notes_rev: tokio::sync::watch::Sender<u64>,
 }
 
 impl SimState {
@@ -174,11 +180,36 @@ impl SimState {
             faults: Mutex::new(Vec::new()),
             next_conn_id: AtomicU64::new(1),
             limits: Default::default(),
+            page_notes: Mutex::new(HashMap::new()),
+            page_notes_rev: tokio::sync::watch::channel(0).0,
             http: reqwest::Client::builder()
                 .no_proxy()
                 .build()
                 .unwrap_or_default(),
         }
+    }
+
+    /// Sets what the chat page's inspector shows under `name` for `app_id` (a gateway running
+    /// with an embedded sim hands over its scheduled jobs as `jobs`).
+    pub fn set_page_note(&self, app_id: &str, name: &str, value: serde_json::Value) {
+        let key = (app_id.to_owned(), name.to_owned());
+        let old = self
+            .page_notes
+            .lock()
+            .expect("page notes lock")
+            .insert(key, value.clone());
+        if old.as_ref() != Some(&value) {
+            self.page_notes_rev.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// What [`SimState::set_page_note`] last set, if anything.
+    pub fn page_note(&self, app_id: &str, name: &str) -> Option<serde_json::Value> {
+        self.page_notes
+            .lock()
+            .expect("page notes lock")
+            .get(&(app_id.to_owned(), name.to_owned()))
+            .cloned()
     }
 
     pub fn config(&self) -> SimConfig {

@@ -1,7 +1,7 @@
 // The right panel: what the bot made (documents from their blocks, sheets as grids, bitables as
 // tables with field types, each with its permission members and comment threads; the wiki's
-// trees, calendar events with attendees, tasks) and the inspector (event deliveries with their
-// attempts and ACKs, the bot's API calls), newest first.
+// trees, calendar events with attendees, tasks) and the inspector (the gateway's scheduled jobs,
+// event deliveries with their attempts and ACKs, the bot's API calls), newest first.
 "use strict";
 
 const Panel = (() => {
@@ -137,11 +137,14 @@ const Panel = (() => {
   const time = (ms) => new Date(ms).toLocaleTimeString();
 
   async function inspector() {
-    const { deliveries, calls } = await get(`${page()}/inspector`);
+    const { deliveries, calls, jobs } = await get(`${page()}/inspector`);
     const events = deliveries.map((d) => `<li><span class="pill ${esc(d.status)}">${esc(d.status)}</span> <b>${esc(d.event_type)}</b> <small class="muted">${time(d.created_ms)}</small>
       <ul>${d.attempts.map((a) => `<li><small>${time(a.at_ms)} ${esc(a.transport)}${a.connection_id ? ` #${a.connection_id}` : ""}: ${esc(a.result)}${a.code ? ` ${a.code}` : ""}${a.data ? ` <code>${esc(a.data).slice(0, 120)}</code>` : ""}</small></li>`).join("")}</ul></li>`).join("");
     const api = calls.map((c) => `<li><span class="pill ${c.status < 400 && !c.code ? "ok" : "err"}">${c.status}${c.code ? ` · ${c.code}` : ""}</span> <b>${esc(c.method)}</b> <small>${esc(c.path)}</small> <small class="muted">${time(c.at_ms)}</small></li>`).join("");
-    return `<h3>Events to the bot</h3><ul class="items" id="deliveries">${events || "<li class='muted'>none yet</li>"}</ul>
+    const rows = (jobs || []).map((j) => `<li><span class="pill ${j.enabled ? "ok" : "muted"}">${j.enabled ? "on" : "off"}</span> <b>${esc(j.name)}</b> <small>${esc(j.schedule)} → ${esc(j.to)}</small>
+      <ul><li><small>next: ${esc(j.next)}${j.lastOutcome ? ` · last: ${esc(j.lastOutcome)}` : ""}</small></li></ul></li>`).join("");
+    const scheduled = jobs ? `<h3>Scheduled jobs</h3><ul class="items" id="jobs">${rows || "<li class='muted'>none</li>"}</ul>` : "";
+    return `${scheduled}<h3>Events to the bot</h3><ul class="items" id="deliveries">${events || "<li class='muted'>none yet</li>"}</ul>
       <h3>The bot's API calls</h3><ul class="items" id="calls">${api || "<li class='muted'>none yet</li>"}</ul>`;
   }
 

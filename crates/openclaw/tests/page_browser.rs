@@ -490,11 +490,33 @@ async fn the_chat_page_talks_to_the_bot_in_a_real_browser() {
     .await;
     b.screenshot(&shots.join("document.png")).await;
 
-    // The inspector: events with their ACKs, the bot's calls.
+    // A job made with the CLI (on the same store) shows in the inspector with its schedule.
+    let added = Command::new(env!("CARGO_BIN_EXE_openclaw"))
+        .args(["cron", "add", "--name", "weekly-report", "--every", "1h"])
+        .args([
+            "--to",
+            "user:ou_sim_alice",
+            "--message",
+            "the week's open issues",
+        ])
+        .env("HOME", dir.path().join("home"))
+        .env("OPENCLAW_STATE_DIR", dir.path().join("state"))
+        .env_remove("OPENCLAW_CONFIG_PATH")
+        .output()
+        .await
+        .expect("openclaw cron add runs");
+    assert!(added.status.success(), "cron add: {added:?}");
+
+    // The inspector: the gateway's jobs, events with their ACKs, the bot's calls.
     b.click("[data-tab=inspector]").await;
     b.wait_for(
         "events and calls in the inspector",
         "document.querySelector('#deliveries')?.innerText.includes('card.action.trigger') && document.querySelector('#calls')?.innerText.includes('/open-apis/docx/v1/documents')",
+    )
+    .await;
+    b.wait_for(
+        "the job in the inspector",
+        "document.querySelector('#jobs')?.innerText.includes('weekly-report') && document.querySelector('#jobs')?.innerText.includes('every 1h')",
     )
     .await;
     b.screenshot(&shots.join("inspector.png")).await;

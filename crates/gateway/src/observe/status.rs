@@ -137,7 +137,8 @@ pub(crate) async fn account_status(ctx: &Ctx, a: &AccountRt) -> AccountStatus {
     s
 }
 
-async fn jobs(ctx: &Ctx, account: &str) -> Vec<JobStatus> {
+/// The account's scheduled jobs, as `/status` lists them.
+pub async fn jobs(ctx: &Ctx, account: &str) -> Vec<JobStatus> {
     use crate::schedule::make::{next_words, schedule_words};
     let jobs = ctx.store.jobs().await.unwrap_or_default();
     jobs.iter()

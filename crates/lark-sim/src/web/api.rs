@@ -299,12 +299,14 @@ async fn workspace(State(s): St, Path(app_id): Path<String>) -> Response {
     }))
 }
 
-/// The latest event deliveries and API calls of the app, newest first.
+/// The latest event deliveries and API calls of the app, newest first, and the scheduled jobs
+/// its gateway reported (`null`: none reported).
 async fn inspector(State(s): St, Path(app_id): Path<String>) -> Response {
     const LAST: usize = 100;
     reply(s.deliveries(&app_id).map(|d| {
         let deliveries: Vec<_> = d.into_iter().rev().take(LAST).collect();
         let calls: Vec<_> = s.calls(&app_id).into_iter().rev().take(LAST).collect();
-        json!({ "deliveries": deliveries, "calls": calls })
+        let jobs = s.page_note(&app_id, "jobs");
+        json!({ "deliveries": deliveries, "calls": calls, "jobs": jobs })
     }))
 }

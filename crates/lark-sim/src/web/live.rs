@@ -1,7 +1,8 @@
 //! Live updates for the page: `GET /_sim/page/events`, a server-sent event stream with one
 //! `change` event whenever the simulator may look different: after any request that can alter
-//! it (every non-GET, and every platform call, which lands in the call log), and whenever an
-//! app's deliveries or connections change (ACKs arrive over the websocket, not as requests).
+//! it (every non-GET, and every platform call, which lands in the call log), whenever an
+//! app's deliveries or connections change (ACKs arrive over the websocket, not as requests),
+//! and when what a gateway tells the page (its jobs) changes.
 //! The page then re-reads what it shows; bursts are coalesced into one event.
 
 use std::convert::Infallible;
@@ -85,6 +86,7 @@ async fn events(
 
 /// Forwards every change (request, delivery, connection) into `tx` until the page goes away.
 async fn watch_changes(state: Arc<SimState>, mut rx: watch::Receiver<u64>, tx: mpsc::Sender<()>) {
+    let mut notes = state.page_notes_rev.subscribe();
     loop {
         let apps = state.apps_snapshot();
         {
@@ -95,6 +97,11 @@ async fn watch_changes(state: Arc<SimState>, mut rx: watch::Receiver<u64>, tx: m
                     }
                 })];
             waits.push(Box::pin(tx.closed()));
+            waits.push(Box::pin(async {
+                if notes.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }));
             for app in &apps {
                 waits.push(Box::pin(app.runtime.delivery_changed.notified()));
                 waits.push(Box::pin(app.runtime.conns_changed.notified()));

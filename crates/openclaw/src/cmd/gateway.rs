@@ -100,6 +100,7 @@ pub async fn run(paths: &Paths, args: RunArgs) -> Result<()> {
     .map_err(|e| anyhow!("{e}"))?;
     if let Some(sim) = &sim {
         sim.print_howto(running.addr);
+        sim.show_jobs(running.ctx.clone());
     }
     // The sim's accounts point at the embedded sim, which the file does not say.
     if sim.is_none() {

@@ -3,8 +3,10 @@
 //! group with Alice and Bob are seeded, and how to talk to the bot is printed.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
+
 use lark_sim::{AppSpec, ChatMode, Person, SeedChat, Sim, SimConfig};
 use openclaw_config::{Config, Format};
 
@@ -89,6 +91,22 @@ pub async fn start(config: &mut Config) -> Result<Running> {
 }
 
 impl Running {
+    /// Keeps the chat page's inspector showing the gateway's scheduled jobs, as `/status` lists
+    /// them, refreshed every second until the gateway stops.
+    pub fn show_jobs(&self, ctx: Arc<openclaw_gateway::runtime::Ctx>) {
+        let state = self.sim.state().clone();
+        tokio::spawn(async move {
+            while !ctx.stopping() {
+                for a in &ctx.accounts {
+                    let jobs = openclaw_gateway::status::jobs(&ctx, a.id()).await;
+                    let jobs = serde_json::to_value(jobs).unwrap_or_default();
+                    state.set_page_note(&a.app_id, "jobs", jobs);
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
+    }
+
     /// How to talk to the bot, printed once the gateway is up: the chat page first, then curl.
     pub fn print_howto(&self, gateway: SocketAddr) {
         let url = self.sim.base_url();
