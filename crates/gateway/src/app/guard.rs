@@ -20,6 +20,9 @@ use subtle::ConstantTimeEq;
 
 use super::StartError;
 
+/// The cookie a browser presents the token in (set HttpOnly, SameSite=Strict).
+pub const COOKIE: &str = "openclaw_gateway_token";
+
 /// What a control request must present. Holds only the secret's digest, so neither `Debug`
 /// nor a stray format can print it.
 #[derive(Clone, Default)]
@@ -71,23 +74,38 @@ impl ControlAuth {
         self.digest.is_some()
     }
 
-    /// Whether `headers` carry the token. The digests are compared in constant time, so the
-    /// answer's timing says nothing about how much of a guess was right (or its length).
+    /// Whether `headers` carry the token, as `Authorization: Bearer` or (for a browser, which
+    /// cannot send that header on navigation) the [`COOKIE`] cookie.
     pub fn allows(&self, headers: &HeaderMap) -> bool {
-        let Some(want) = &self.digest else {
+        if self.digest.is_none() {
             return true;
-        };
-        let Some(given) = headers
+        }
+        let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
-            })
-        else {
-            return false;
-        };
-        digest(given.trim().as_bytes()).ct_eq(want).into()
+            });
+        if bearer.is_some_and(|t| self.matches(t)) {
+            return true;
+        }
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+            .any(|t| self.matches(t))
+    }
+
+    /// Whether `given` is the token. The digests are compared in constant time, so the
+    /// answer's timing says nothing about how much of a guess was right (or its length).
+    pub fn matches(&self, given: &str) -> bool {
+        match &self.digest {
+            None => true,
+            Some(want) => digest(given.trim().as_bytes()).ct_eq(want).into(),
+        }
     }
 }
 
@@ -134,6 +152,21 @@ mod tests {
         assert!(!a.allows(&bearer("Basic s3cret-token")));
         assert!(!a.allows(&HeaderMap::new()));
         assert!(!format!("{a:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn the_cookie_carries_the_token_for_a_browser() {
+        let lo: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let a = ControlAuth::from_config(&auth(None, Some("s3cret-token")), lo).unwrap();
+        let cookie = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::COOKIE, v.parse().unwrap());
+            h
+        };
+        assert!(a.allows(&cookie("theme=dark; openclaw_gateway_token=s3cret-token")));
+        assert!(!a.allows(&cookie("openclaw_gateway_token=s3cret-toke")));
+        assert!(!a.allows(&cookie("other_openclaw_gateway_token=s3cret-token")));
+        assert!(!a.allows(&cookie("openclaw_gateway_tokenx=s3cret-token")));
     }
 
     #[test]
