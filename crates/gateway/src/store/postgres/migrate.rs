@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0004_gaps.sql"),
     include_str!("../../../migrations/postgres/0005_chat_order.sql"),
     include_str!("../../../migrations/postgres/0006_batches.sql"),
+    include_str!("../../../migrations/postgres/0007_more_cards.sql"),
 ];
 
 /// The key of the advisory lock that serializes migrations of replicas starting together.

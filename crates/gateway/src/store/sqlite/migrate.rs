@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_sessions.sql"),
     include_str!("../../../migrations/sqlite/0003_batches.sql"),
+    include_str!("../../../migrations/sqlite/0004_more_cards.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
