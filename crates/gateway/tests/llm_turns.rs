@@ -1,6 +1,6 @@
 //! The gateway with an LLM agent, against lark-sim and a scripted Anthropic server: a streamed
-//! turn resumed after a crash, `/status` and `/new`, a streamed answer longer than a card, and
-//! a re-run turn that does not repeat its `message` tool send.
+//! turn resumed after a crash, `/status` and `/new`, streamed answers longer than a card (live
+//! in more cards, also across a restart), and a re-run turn that does not repeat its `message` tool send.
 
 mod common;
 mod model;
@@ -125,64 +125,116 @@ async fn status_names_the_model_and_new_starts_the_next_request_without_history(
     assert!(!reqs[2]["messages"].to_string().contains("what did I say?"));
 }
 
-#[tokio::test]
-async fn a_streamed_answer_longer_than_a_card_ends_as_the_card_plus_follow_ups_in_order() {
-    // About 45 KB: more than two cards' worth, in paragraphs of ten numbered lines.
-    let full: String = (0..800)
+/// `lines` numbered lines in paragraphs of ten, with quotes, backslashes and wide chars that
+/// grow as JSON, and the model's stream of it in deltas of about 1500 bytes.
+fn long_answer(lines: usize) -> (String, Vec<String>) {
+    let full: String = (0..lines)
         .map(|i| {
             let end = if i % 10 == 9 { "\n\n" } else { "\n" };
-            format!("line {i:03}: the quick brown fox jumps over the lazy dog{end}")
+            format!("line {i:04}: the \"quick\" brown fox \\ jumps over the lazy dog — 狐{end}")
         })
         .collect();
-    let pieces: Vec<String> = full
-        .as_bytes()
-        .chunks(1500)
-        .map(|c| String::from_utf8(c.to_vec()).unwrap())
-        .collect();
+    let mut pieces = vec![String::new()];
+    for c in full.chars() {
+        if pieces.last().is_some_and(|p| p.len() >= 1500) {
+            pieces.push(String::new());
+        }
+        pieces.last_mut().unwrap().push(c);
+    }
+    (full, pieces)
+}
+
+/// The cards replying to `m`, in the chat's order: each one's final text, checked closed and
+/// within the platform's limits.
+async fn closed_cards(h: &Harness, chat: &str, m: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for r in h.replies_to(chat, m) {
+        let c = card(h, &card_id(&r)).await;
+        assert_eq!(c["card"]["config"]["streaming_mode"], false, "closed");
+        let json = serde_json::to_string(&c["card"]).unwrap();
+        assert!(json.len() <= 30 * 1024, "a card of {} bytes", json.len());
+        let elements = c["card"]["body"]["elements"].as_array().unwrap();
+        assert_eq!(elements.len(), 1);
+        let t = elements[0]["content"].as_str().unwrap().to_owned();
+        assert!(t.chars().count() <= 30_000, "an element of {}", t.len());
+        texts.push(t);
+    }
+    texts
+}
+
+#[tokio::test]
+async fn a_streamed_100_kb_answer_continues_live_in_more_cards_whole_and_in_order() {
+    let (full, pieces) = long_answer(1550);
+    assert!(full.len() >= 100 * 1024, "{}", full.len());
     let chunks = {
         let mut v = text_chunks(&pieces);
         v.extend(answer(&[]).chunks.into_iter().skip(2));
         v
     };
-    let model = Model::start(move |_, _| Reply::sse(chunks.clone())).await;
-    let h = start(r#"dmPolicy: "open", renderMode: "text""#, &model.agent()).await;
+    let model = Model::start(move |_, _| Reply {
+        gap: Duration::from_millis(2),
+        ..Reply::sse(chunks.clone())
+    })
+    .await;
+    let h = start(r#"dmPolicy: "open""#, &model.agent()).await;
     write_key(&h);
     h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
     let m = h.say("oc_dm", "ou_ada", "write a lot", false);
     let ev = h.wait_closed(&m.event_id).await;
-    let replies = h.replies_to("oc_dm", &m.message_id);
+    let texts = closed_cards(&h, "oc_dm", &m.message_id).await;
+    assert!(texts.len() >= 5, "{} cards", texts.len());
+    assert_eq!(ev.sent_ids.len(), texts.len(), "nothing but cards");
+    assert_eq!(ev.more_cards.len(), texts.len() - 1, "each card recorded");
     assert!(
-        replies.len() >= 2,
-        "the card and at least one follow-up: {}",
-        replies.len()
+        texts.concat() == full,
+        "the cards are the answer, whole and in order"
     );
-    assert_eq!(ev.sent_ids.len(), replies.len());
-    let id = card_id(&replies[0]);
-    let c = card(&h, &id).await;
-    assert_eq!(c["card"]["config"]["streaming_mode"], false);
-    let head = c["card"]["body"]["elements"][0]["content"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        head.len() <= 20 * 1024,
-        "the card holds 20 KB at most: {}",
-        head.len()
-    );
-    assert!(head.starts_with("line 000:"), "{}", &head[..40]);
-    // The chat's order is the order they were sent in.
-    let mut all = head.clone();
-    for r in &replies[1..] {
-        let t = text_of(r);
-        assert!(!t.is_empty(), "a text follow-up: {r}");
-        all.push('\n');
-        all.push_str(&t);
+}
+
+#[tokio::test]
+async fn a_long_streamed_turn_cut_by_a_restart_continues_its_cards_without_posting_twice() {
+    // First run: about 50 KB (three cards), then the model stalls and the gateway stops.
+    // Second run: the whole answer again; the three cards continue and a fourth follows.
+    let (full, pieces) = long_answer(1000);
+    let (half, _) = long_answer(620);
+    let first = text_chunks(&pieces[..half.len() / 1500]);
+    let whole = {
+        let mut v = text_chunks(&pieces);
+        v.extend(answer(&[]).chunks.into_iter().skip(2));
+        v
+    };
+    let model = Model::start(move |_, n| {
+        if n == 0 {
+            Reply {
+                hang: Some(Duration::from_secs(120)),
+                ..Reply::sse(first.clone())
+            }
+        } else {
+            Reply::sse(whole.clone())
+        }
+    })
+    .await;
+    let mut h = start(r#"dmPolicy: "open""#, &model.agent()).await;
+    write_key(&h);
+    h.seed("oc_dm", ChatMode::P2p, &[("ou_ada", "Ada")]);
+    let m = h.say("oc_dm", "ou_ada", "write a lot", false);
+    // Three cards are in the chat while the model is still writing (it stalls, the answer
+    // has not ended): the answer continues live into new cards.
+    let before = h.wait_replies("oc_dm", &m.message_id, 3).await;
+    h.stop().await;
+    h.restart().await;
+    let ev = h.wait_closed(&m.event_id).await;
+    let after = h.replies_to("oc_dm", &m.message_id);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(card_id(b), card_id(a), "the same cards, in order");
     }
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert_eq!(
-        norm(&all),
-        norm(&full),
-        "the card plus the follow-ups are the whole answer, in order, once"
+    let texts = closed_cards(&h, "oc_dm", &m.message_id).await;
+    assert_eq!(ev.sent_ids.len(), texts.len());
+    let ids: std::collections::HashSet<String> = after.iter().map(card_id).collect();
+    assert_eq!(ids.len(), after.len(), "no card posted twice");
+    assert!(
+        texts.concat() == full,
+        "whole and in order after the restart"
     );
 }
 

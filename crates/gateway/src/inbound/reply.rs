@@ -15,7 +15,7 @@ use lark::model::event::MessageReceived;
 use openclaw_agent::{AgentEvent, SentByTool, Turn};
 
 use crate::account::AccountRt;
-use crate::outbound::stream::{CardWriter, card_part, first_card_text};
+use crate::outbound::stream::{CardWriter, card_part, card_texts};
 use crate::outbound::{self, WirePart};
 use crate::runtime::Ctx;
 use crate::store::StoredEvent;
@@ -57,11 +57,11 @@ pub(super) async fn respond(
             }
         })
         .await;
-    let live = match writer {
+    let cards = match writer {
         Some(w) => w.end().await,
-        None => None,
+        None => Vec::new(),
     };
-    if live.is_none() && repeats_sent(&answer, &sent, &chat) {
+    if cards.is_empty() && repeats_sent(&answer, &sent, &chat) {
         tracing::info!(target: "lark", "[{acct}] the reply to {} repeats what the message tool already sent to {chat}; not sending it again", msg.message_id);
         return "[]".into();
     }
@@ -78,17 +78,24 @@ pub(super) async fn respond(
         answer
     };
     let answer = outbound::text::with_prefix(prefix, &answer);
-    let Some(live) = live else {
+    let Some(first) = cards.first() else {
         return outbound::plan(account, &answer);
     };
     if ctx.verbose
-        && let (Some(t), Some(shown)) = (first_token, live.first_shown)
+        && let (Some(t), Some(shown)) = (first_token, first.first_shown)
     {
-        tracing::info!(target: "lark", "[{acct}] card {} streamed: first text visible {:?} after the first token, {} update(s)", live.card_id, shown.saturating_duration_since(t), live.updates);
+        tracing::info!(target: "lark", "[{acct}] card {} streamed: first text visible {:?} after the first token, {} update(s)", first.card_id, shown.saturating_duration_since(t), first.updates);
     }
-    let head = first_card_text(&answer);
-    let rest = &answer[head.len()..];
-    let mut parts = vec![card_part(&live, head)];
+    // Each card ends with exactly its share; what no card holds follows as messages.
+    let texts = card_texts(&answer);
+    let mut parts: Vec<WirePart> = cards
+        .iter()
+        .enumerate()
+        // A card whose share a retried model call took back still needs a final text.
+        .map(|(i, live)| card_part(live, texts.get(i).copied().unwrap_or("…")))
+        .collect();
+    let held: usize = texts.iter().take(cards.len()).map(|t| t.len()).sum();
+    let rest = &answer[held..];
     if !rest.trim().is_empty() {
         let more: Vec<WirePart> =
             serde_json::from_str(&outbound::plan(account, rest)).unwrap_or_default();

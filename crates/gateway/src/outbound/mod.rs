@@ -145,7 +145,7 @@ async fn send_part(
     let uuid = send_uuid(acct, parts::reply_seed(ev, msg), &i.to_string());
     // A streamed card was sent while the answer was written; it only needs its final text.
     let delivered = if part.msg_type == stream::PART_KIND {
-        stream::finish_part(ctx, account, ev, part).await
+        stream::finish_part(ctx, account, ev, i, part).await
     } else {
         let quote = placement::quotes(account, i);
         deliver(account, msg, &content, &part.text, &uuid, quote)

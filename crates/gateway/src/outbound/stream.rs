@@ -1,8 +1,9 @@
-//! Replies that stream into a CardKit card as the model writes them.
+//! Replies that stream into CardKit cards as the model writes them.
 //!
-//! The card is created (streaming mode, one markdown element) when the answer's first text is
-//! there, recorded on the event, and sent as the reply with the part-0 uuid, so a replay finds
-//! the same message rather than posting a second card. Text then flows through a `watch`
+//! A card is created (streaming mode, one markdown element) when its share of the answer has
+//! text: the first when the answer starts, the next each time the answer outgrows the cards so
+//! far (see [`card_texts`]). Each is recorded on the event as it is created and sent as a reply
+//! under its part's uuid, so a replay finds the same messages rather than posting more. Text then flows through a `watch`
 //! channel, which keeps only the latest: updates are coalesced and spaced at least
 //! [`MIN_INTERVAL`] apart (under the platform's 10 changes per second per card), each with a
 //! growing sequence. The final text is recorded in the outbox first; [`finish_part`] then writes
@@ -33,7 +34,8 @@ const ELEMENT: &str = "answer";
 pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
 /// Sequences one writer may use; the next writer (after a restart) starts above them.
 const SEQ_RANGE: i64 = 100_000;
-/// Text one card holds: the 30 KB card limit, less room for the card's JSON and escapes.
+/// Text one card holds, counted as it is written in the card's JSON (escapes included): the
+/// 30 KB card limit less room for the rest of the card, and under the element's 30 000 chars.
 pub const CARD_TEXT_MAX: usize = 20 * 1024;
 /// "Card streaming closed" (already finished, e.g. before a crash).
 const STREAMING_CLOSED: i64 = 300309;
@@ -56,16 +58,26 @@ pub struct LiveCard {
     pub updates: u32,
 }
 
-/// The first card's share of an answer: up to [`CARD_TEXT_MAX`] bytes, cut at a paragraph or
-/// line end near the limit when there is one, always on a char boundary.
+/// The bytes `c` takes inside a JSON string.
+fn escaped_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if (c as u32) < 0x20 => 6,
+        c => c.len_utf8(),
+    }
+}
+
+/// The first card's share of an answer: up to [`CARD_TEXT_MAX`] (escaped), cut at a paragraph
+/// or line end near the limit when there is one, always on a char boundary. The cut depends
+/// only on the text up to the limit, so it stays put while the answer grows.
 pub fn first_card_text(text: &str) -> &str {
-    if text.len() <= CARD_TEXT_MAX {
+    let mut size = 0;
+    let Some(end) = text.char_indices().find_map(|(i, c)| {
+        size += escaped_len(c);
+        (size > CARD_TEXT_MAX).then_some(i)
+    }) else {
         return text;
-    }
-    let mut end = CARD_TEXT_MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    };
     let head = &text[..end];
     let floor = end.saturating_sub(4096);
     let cut = head
@@ -74,6 +86,18 @@ pub fn first_card_text(text: &str) -> &str {
         .or_else(|| head.rfind('\n').filter(|&i| i > floor))
         .unwrap_or(end);
     &text[..cut]
+}
+
+/// Each card's share of an answer, in order; concatenated they are the answer.
+pub fn card_texts(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let head = first_card_text(rest);
+        out.push(head);
+        rest = &rest[head.len()..];
+    }
+    out
 }
 
 /// The short text chat lists show for a card.
@@ -86,14 +110,14 @@ fn summary(text: &str) -> String {
     s
 }
 
-/// Streams one turn's answer into a card, in the background.
+/// Streams one turn's answer into cards, in the background.
 pub struct CardWriter {
     tx: watch::Sender<String>,
-    task: JoinHandle<Option<LiveCard>>,
+    task: JoinHandle<Vec<LiveCard>>,
 }
 
 impl CardWriter {
-    /// Starts a writer; it creates (or, after a crash, resumes) the card when text comes.
+    /// Starts a writer; it creates (or, after a crash, resumes) each card when its text comes.
     pub fn start(
         ctx: &Arc<Ctx>,
         account: &Arc<AccountRt>,
@@ -113,7 +137,6 @@ impl CardWriter {
 
     /// Shows `text` (the answer so far); cheap, coalesced with whatever comes next.
     pub fn show(&self, text: &str) {
-        let text = first_card_text(text);
         self.tx.send_if_modified(|cur| {
             if cur == text {
                 return false;
@@ -123,12 +146,21 @@ impl CardWriter {
         });
     }
 
-    /// Ends streaming: returns the card if one was created and sent, `None` if there was
-    /// never text to show or CardKit failed (the reply then goes out as a normal message).
-    pub async fn end(self) -> Option<LiveCard> {
+    /// Ends streaming: returns the cards created and sent, in order; none if there was never
+    /// text to show or CardKit failed (the reply then goes out as normal messages). The answer
+    /// past the last card (one CardKit refused) goes out as normal messages after the cards.
+    pub async fn end(self) -> Vec<LiveCard> {
         drop(self.tx);
-        self.task.await.ok().flatten()
+        self.task.await.unwrap_or_default()
     }
+}
+
+/// One card being written: its stream, what it shows, and whether writing into it failed.
+struct Open {
+    stream: CardStream,
+    live: LiveCard,
+    shown: String,
+    broken: bool,
 }
 
 async fn write(
@@ -137,75 +169,108 @@ async fn write(
     ev: StoredEvent,
     msg: MessageReceived,
     mut rx: watch::Receiver<String>,
-) -> Option<LiveCard> {
+) -> Vec<LiveCard> {
     let acct = account.id().to_owned();
-    let mut card: Option<(CardStream, LiveCard)> = None;
-    let mut broken = false;
-    let mut shown = String::new();
+    let mut cards: Vec<Open> = Vec::new();
+    // No more cards once CardKit refused one: the rest goes out as messages.
+    let mut full = false;
     while rx.changed().await.is_ok() {
         let text = rx.borrow_and_update().clone();
-        if text.trim().is_empty() || text == shown || broken {
-            continue;
-        }
-        match card.as_mut() {
-            None => match open(&ctx, &account, &ev, &msg, &text).await {
-                Ok(c) => card = Some(c),
-                Err(e) => {
+        for (i, piece) in card_texts(&text).into_iter().enumerate() {
+            if let Some(card) = cards.get_mut(i) {
+                if card.shown == piece || card.broken {
+                    continue;
+                }
+                match card.stream.stream_text(ELEMENT, piece).await {
+                    Ok(()) => {
+                        card.live.updates += 1;
+                        card.live.first_shown.get_or_insert_with(Instant::now);
+                    }
+                    Err(e) => {
+                        // The card keeps what it shows; the final text is written at the end.
+                        tracing::warn!(target: "lark", "[{acct}] streaming into card {} failed: {e}", card.live.card_id);
+                        card.broken = true;
+                    }
+                }
+                piece.clone_into(&mut card.shown);
+                continue;
+            }
+            if full || piece.trim().is_empty() {
+                break;
+            }
+            match open(&ctx, &account, &ev, &msg, i, piece).await {
+                Ok((stream, live)) => cards.push(Open {
+                    stream,
+                    live,
+                    shown: piece.to_owned(),
+                    broken: false,
+                }),
+                Err(e) if i == 0 => {
                     tracing::warn!(target: "lark", "[{acct}] streaming card failed ({e}); the reply goes out as a normal message");
-                    return None;
-                }
-            },
-            Some((stream, live)) => match stream.stream_text(ELEMENT, &text).await {
-                Ok(()) => {
-                    live.updates += 1;
-                    live.first_shown.get_or_insert_with(Instant::now);
+                    return Vec::new();
                 }
                 Err(e) => {
-                    // The card keeps what it shows; the final text is written at the end.
-                    tracing::warn!(target: "lark", "[{acct}] streaming into card {} failed: {e}", live.card_id);
-                    broken = true;
+                    tracing::warn!(target: "lark", "[{acct}] card {} of the reply failed ({e}); the rest goes out as messages", i + 1);
+                    full = true;
                 }
-            },
+            }
         }
-        shown = text;
         tokio::time::sleep(MIN_INTERVAL).await;
     }
-    card.map(|(_, live)| live)
+    cards.into_iter().map(|c| c.live).collect()
 }
 
-/// Creates the card with the first text (or takes the one a previous run created), records it,
-/// and sends it as the reply under the part-0 uuid.
+/// Records card `i` of the event's reply and its writer's sequence base.
+async fn record(
+    ctx: &Ctx,
+    acct: &str,
+    ev: &StoredEvent,
+    i: usize,
+    card_id: &str,
+    base: i64,
+) -> crate::store::Result<()> {
+    match i {
+        0 => ctx.store.set_card(acct, &ev.event_id, card_id, base).await,
+        _ => {
+            ctx.store
+                .set_more_card(acct, &ev.event_id, i, card_id, base)
+                .await
+        }
+    }
+}
+
+/// Creates card `i` with its first text (or takes the one a previous run created), records it,
+/// and sends it as a reply under part `i`'s uuid.
 async fn open(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
     msg: &MessageReceived,
+    i: usize,
     text: &str,
 ) -> Result<(CardStream, LiveCard), String> {
     let acct = account.id();
     let client = &account.client;
-    let (mut stream, resumed) = match &ev.card_id {
-        Some(id) => {
-            let base = ev.card_seq + SEQ_RANGE;
-            ctx.store
-                .set_card(acct, &ev.event_id, id, base)
+    let (mut stream, resumed) = match ev.card(i) {
+        Some((id, seq)) => {
+            let base = seq + SEQ_RANGE;
+            record(ctx, acct, ev, i, id, base)
                 .await
                 .map_err(|e| e.to_string())?;
-            (CardStream::resume(client, id.clone(), base as u64), true)
+            (CardStream::resume(client, id.to_owned(), base as u64), true)
         }
         None => {
             let card = streaming_card(ELEMENT, text, &summary(text));
             let stream = CardStream::create(client, &card)
                 .await
                 .map_err(|e| e.to_string())?;
-            ctx.store
-                .set_card(acct, &ev.event_id, stream.card_id(), 0)
+            record(ctx, acct, ev, i, stream.card_id(), 0)
                 .await
                 .map_err(|e| e.to_string())?;
             (stream, false)
         }
     };
-    let uuid = send_uuid(acct, super::parts::reply_seed(ev, msg), "0");
+    let uuid = send_uuid(acct, super::parts::reply_seed(ev, msg), &i.to_string());
     let opts = ReplyOptions {
         reply_in_thread: super::placement::in_thread(account, msg),
         uuid: Some(uuid),
@@ -246,22 +311,22 @@ pub fn card_part(live: &LiveCard, text: &str) -> WirePart {
     }
 }
 
-/// Writes a recorded card part's final text and closes streaming; returns the card message's
+/// Writes recorded card part `i`'s final text and closes streaming; returns the card message's
 /// id. Safe to repeat: a card already closed keeps its (same) final text.
 pub async fn finish_part(
     ctx: &Arc<Ctx>,
     account: &Arc<AccountRt>,
     ev: &StoredEvent,
+    i: usize,
     part: &WirePart,
 ) -> Result<String, OutboundError> {
     let acct = account.id();
     let c: CardPart = serde_json::from_str(&part.content)
         .map_err(|e| OutboundError::Unreadable(format!("its card part: {e}")))?;
     // A fresh range above anything a writer of this turn used, recorded before it is used.
-    let base = ev.card_seq.max(0) + SEQ_RANGE * 2;
-    ctx.store
-        .set_card(acct, &ev.event_id, &c.card_id, base)
-        .await?;
+    let seq = ev.card(i).map_or(0, |(_, seq)| seq);
+    let base = seq.max(0) + SEQ_RANGE * 2;
+    record(ctx, acct, ev, i, &c.card_id, base).await?;
     let mut stream = CardStream::resume(&account.client, c.card_id.clone(), base as u64);
     match stream.stream_text(ELEMENT, &part.text).await {
         Ok(()) => {}
@@ -299,5 +364,27 @@ mod tests {
         let cut = first_card_text(&wide);
         assert!(cut.len() <= CARD_TEXT_MAX && wide.starts_with(cut));
         assert_eq!(summary("\n  # Title line  \nrest"), "# Title line");
+        // Escapes count: 20 KB of quotes is 40 KB of JSON.
+        let quotes = "\"".repeat(CARD_TEXT_MAX);
+        assert_eq!(first_card_text(&quotes).len(), CARD_TEXT_MAX / 2);
+    }
+
+    #[test]
+    fn the_cards_shares_are_the_answer_in_order_each_within_the_limit() {
+        let text: String = (0..9000).map(|i| format!("row {i} \"x\"\n")).collect();
+        let parts = card_texts(&text);
+        assert!(parts.len() > 3);
+        assert_eq!(parts.concat(), text);
+        for p in &parts {
+            let json = serde_json::to_string(p).unwrap();
+            assert!(json.len() - 2 <= CARD_TEXT_MAX, "{}", json.len());
+        }
+        // Growing the answer never moves a full card's cut.
+        let more = format!("{text}tail");
+        assert_eq!(
+            card_texts(&more)[..parts.len() - 1],
+            parts[..parts.len() - 1]
+        );
+        assert!(card_texts("").is_empty());
     }
 }

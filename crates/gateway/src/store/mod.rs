@@ -23,8 +23,8 @@ pub use jobs::{Job, JobId, JobRun, JobStore, RunOutcome};
 pub use open::{DATABASE_URL_ENV, database_url, open};
 pub use postgres::PostgresStore;
 pub use records::{
-    ChatSpan, Claim, EventStatus, HistoryQuery, NewEvent, Pairing, PairingAsk, PairingRequest,
-    PairingStatus, QueueDepth, Replica, StoredEvent,
+    CardRecord, ChatSpan, Claim, EventStatus, HistoryQuery, NewEvent, Pairing, PairingAsk,
+    PairingRequest, PairingStatus, QueueDepth, Replica, StoredEvent,
 };
 pub use sqlite::SqliteStore;
 
@@ -129,6 +129,17 @@ pub trait Store: BatchStore + JobStore + Send + Sync + fmt::Debug + 'static {
         &self,
         account: &str,
         event_id: &str,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()>;
+
+    /// Records card `idx` (1 and up) of a long streamed reply and its writer's sequence base;
+    /// card 0 is [`Store::set_card`]'s.
+    async fn set_more_card(
+        &self,
+        account: &str,
+        event_id: &str,
+        idx: usize,
         card_id: &str,
         seq_base: i64,
     ) -> Result<()>;

@@ -96,11 +96,12 @@ impl PostgresStore {
 
 const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
     received_at_ms, created_at_ms, status, reason, parts, sent_ids::text, typing_reaction, \
-    attempts, card_id, card_seq, batch";
+    attempts, card_id, card_seq, batch, more_cards";
 
 fn event_row(r: &Row) -> StoredEvent {
     let status: String = r.get(9);
     let sent: String = r.get(12);
+    let more: String = r.get(18);
     StoredEvent {
         seq: r.get(0),
         account: r.get(1),
@@ -120,6 +121,7 @@ fn event_row(r: &Row) -> StoredEvent {
         card_id: r.get(15),
         card_seq: r.get(16),
         batch: r.get(17),
+        more_cards: serde_json::from_str(&more).unwrap_or_default(),
     }
 }
 
@@ -312,6 +314,31 @@ impl Store for PostgresStore {
         self.exec(
             "UPDATE events SET card_id = $3, card_seq = $4 WHERE account = $1 AND event_id = $2",
             &[&account, &event_id, &card_id, &seq_base],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn set_more_card(
+        &self,
+        account: &str,
+        event_id: &str,
+        idx: usize,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()> {
+        // One writer per turn (the claim's holder), so reading then writing races no one.
+        let row = self
+            .opt_row(
+                "SELECT more_cards FROM events WHERE account = $1 AND event_id = $2",
+                &[&account, &event_id],
+            )
+            .await?;
+        let stored: String = row.map(|r| r.get(0)).unwrap_or_else(|| "[]".into());
+        let list = super::records::with_more_card(&stored, idx, card_id, seq_base);
+        self.exec(
+            "UPDATE events SET more_cards = $3 WHERE account = $1 AND event_id = $2",
+            &[&account, &event_id, &list],
         )
         .await
         .map(drop)

@@ -118,9 +118,47 @@ pub struct StoredEvent {
     /// The sequence the card's current writer starts above (each run takes a fresh range, so a
     /// resumed stream never reuses a sequence the platform already accepted).
     pub card_seq: i64,
+    /// The cards after the first that a long streamed reply continues in (part 1, 2, …), each
+    /// recorded as it is created, so a resumed turn continues them rather than posting more.
+    pub more_cards: Vec<CardRecord>,
     /// The batch the event is answered in: the event id of the batch's lead (the last message,
     /// the one the reply goes to). `None`: the event is a turn of its own.
     pub batch: Option<String>,
+}
+
+/// A streamed card beyond the first: its id and its current writer's sequence base.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CardRecord {
+    pub card_id: String,
+    pub seq: i64,
+}
+
+impl StoredEvent {
+    /// Card `i` of the streamed reply (0: the first) and its sequence base, once created.
+    pub fn card(&self, i: usize) -> Option<(&str, i64)> {
+        match i {
+            0 => self.card_id.as_deref().map(|id| (id, self.card_seq)),
+            _ => self
+                .more_cards
+                .get(i - 1)
+                .map(|c| (c.card_id.as_str(), c.seq)),
+        }
+    }
+}
+
+/// `more_cards` (as stored, JSON) with card `idx` (1 and up) set to `card_id` at `seq`.
+pub(crate) fn with_more_card(stored: &str, idx: usize, card_id: &str, seq: i64) -> String {
+    let mut list: Vec<CardRecord> = serde_json::from_str(stored).unwrap_or_default();
+    let rec = CardRecord {
+        card_id: card_id.to_owned(),
+        seq,
+    };
+    match list.get_mut(idx.saturating_sub(1)) {
+        Some(slot) => *slot = rec,
+        // Cards are created in order, so a new one is the next.
+        None => list.push(rec),
+    }
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
 /// A DM pairing request.

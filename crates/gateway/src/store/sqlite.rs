@@ -93,11 +93,12 @@ impl SqliteStore {
 
 const EVENT_COLUMNS: &str = "seq, account, event_id, message_id, event_type, chat_key, payload, \
     received_at_ms, created_at_ms, status, reason, parts, sent_ids, typing_reaction, attempts, \
-    card_id, card_seq, batch";
+    card_id, card_seq, batch, more_cards";
 
 fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     let status: String = r.get(9)?;
     let sent: String = r.get(12)?;
+    let more: String = r.get(18)?;
     Ok(StoredEvent {
         seq: r.get(0)?,
         account: r.get(1)?,
@@ -117,6 +118,7 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         card_id: r.get(15)?,
         card_seq: r.get(16)?,
         batch: r.get(17)?,
+        more_cards: serde_json::from_str(&more).unwrap_or_default(),
     })
 }
 
@@ -142,6 +144,18 @@ impl Store for SqliteStore {
         seq_base: i64,
     ) -> Result<()> {
         self.card_set(account, event_id, card_id, seq_base).await
+    }
+
+    async fn set_more_card(
+        &self,
+        account: &str,
+        event_id: &str,
+        idx: usize,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()> {
+        self.more_card_set(account, event_id, idx, card_id, seq_base)
+            .await
     }
 
     async fn claim(&self, e: NewEvent) -> Result<Claim> {

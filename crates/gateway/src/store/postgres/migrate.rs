@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0005_chat_order.sql"),
     include_str!("../../../migrations/postgres/0006_batches.sql"),
     include_str!("../../../migrations/postgres/0007_jobs.sql"),
+    include_str!("../../../migrations/postgres/0008_more_cards.sql"),
 ];
 
 /// The key of the advisory lock that serializes migrations of replicas starting together.

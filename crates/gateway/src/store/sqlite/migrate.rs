@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0003_batches.sql"),
     include_str!("../../../migrations/sqlite/0004_jobs.sql"),
     include_str!("../../../migrations/sqlite/0005_chat_created.sql"),
+    include_str!("../../../migrations/sqlite/0006_more_cards.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<()> {

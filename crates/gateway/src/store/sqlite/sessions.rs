@@ -59,4 +59,31 @@ impl SqliteStore {
         })
         .await
     }
+
+    pub(super) async fn more_card_set(
+        &self,
+        account: &str,
+        event_id: &str,
+        idx: usize,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()> {
+        let (account, event_id, card_id) =
+            (account.to_owned(), event_id.to_owned(), card_id.to_owned());
+        self.with(move |c| {
+            // The connection is held for both statements: nothing comes between them.
+            let stored: String = c.query_row(
+                "SELECT more_cards FROM events WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id],
+                |r| r.get(0),
+            )?;
+            let list = crate::store::records::with_more_card(&stored, idx, &card_id, seq_base);
+            c.exec(
+                "UPDATE events SET more_cards = ?3 WHERE account = ?1 AND event_id = ?2",
+                params![account, event_id, list],
+            )
+            .map(drop)
+        })
+        .await
+    }
 }
