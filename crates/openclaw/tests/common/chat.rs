@@ -92,7 +92,8 @@ pub fn bot_messages(state: &SimState, app: &str, chat_id: &str) -> Vec<Value> {
         .chat_messages(app, chat_id)
         .expect("chat messages")
         .into_iter()
-        .filter(|m| m["sender"]["sender_type"] == "app")
+        // This app's own: another app's messages in a shared group show as `app` too.
+        .filter(|m| m["sender"]["sender_type"] == "app" && m["sender"]["id"] == app)
         .collect()
 }
 
