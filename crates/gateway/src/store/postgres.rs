@@ -221,19 +221,7 @@ impl Store for PostgresStore {
         status: EventStatus,
         reason: Option<&str>,
     ) -> Result<()> {
-        self.exec(
-            "UPDATE events SET status = $3, reason = COALESCE($4, reason), updated_at_ms = $5 \
-             WHERE account = $1 AND event_id = $2",
-            &[
-                &account,
-                &event_id,
-                &status.as_str(),
-                &reason,
-                &super::now_ms(),
-            ],
-        )
-        .await
-        .map(drop)
+        self.status_set(account, event_id, status, reason).await
     }
 
     async fn record_reply(&self, account: &str, event_id: &str, parts_json: &str) -> Result<()> {
@@ -311,12 +299,7 @@ impl Store for PostgresStore {
         card_id: &str,
         seq_base: i64,
     ) -> Result<()> {
-        self.exec(
-            "UPDATE events SET card_id = $3, card_seq = $4 WHERE account = $1 AND event_id = $2",
-            &[&account, &event_id, &card_id, &seq_base],
-        )
-        .await
-        .map(drop)
+        self.card_set(account, event_id, card_id, seq_base).await
     }
 
     async fn set_more_card(
@@ -327,21 +310,8 @@ impl Store for PostgresStore {
         card_id: &str,
         seq_base: i64,
     ) -> Result<()> {
-        // One writer per turn (the claim's holder), so reading then writing races no one.
-        let row = self
-            .opt_row(
-                "SELECT more_cards FROM events WHERE account = $1 AND event_id = $2",
-                &[&account, &event_id],
-            )
-            .await?;
-        let stored: String = row.map(|r| r.get(0)).unwrap_or_else(|| "[]".into());
-        let list = super::records::with_more_card(&stored, idx, card_id, seq_base);
-        self.exec(
-            "UPDATE events SET more_cards = $3 WHERE account = $1 AND event_id = $2",
-            &[&account, &event_id, &list],
-        )
-        .await
-        .map(drop)
+        self.more_card_set(account, event_id, idx, card_id, seq_base)
+            .await
     }
 
     async fn request_pairing(&self, ask: PairingAsk) -> Result<PairingRequest> {

@@ -228,27 +228,7 @@ impl Store for SqliteStore {
     }
 
     async fn chat_span(&self, account: &str, chat_key: &str, before_ms: i64) -> Result<ChatSpan> {
-        let (account, chat_key) = (account.to_owned(), chat_key.to_owned());
-        self.with(move |c| {
-            c.query_row(
-                // Newest first along events_chat_created, stopping at the first match, rather
-                // than MAX over every event of the chat.
-                "SELECT (SELECT created_at_ms FROM events WHERE account = ?1 \
-                 AND chat_key = ?2 AND status NOT IN ('received', 'admitted', 'answered') \
-                 AND created_at_ms <= ?3 ORDER BY created_at_ms DESC LIMIT 1), \
-                 (SELECT created_at_ms FROM events WHERE account = ?1 AND chat_key = ?2 \
-                 AND status IN ('received', 'admitted', 'answered') \
-                 AND created_at_ms IS NOT NULL ORDER BY created_at_ms DESC LIMIT 1)",
-                params![account, chat_key, before_ms],
-                |r| {
-                    Ok(ChatSpan {
-                        last_closed_ms: r.get(0)?,
-                        newest_open_ms: r.get(1)?,
-                    })
-                },
-            )
-        })
-        .await
+        self.span_read(account, chat_key, before_ms).await
     }
 
     async fn known_messages(&self, account: &str, message_ids: &[String]) -> Result<Vec<String>> {

@@ -1,8 +1,9 @@
-//! The outbox in PostgreSQL: the reply's parts recorded before anything is sent, each part's
-//! platform id as it lands, the typing reaction to take off, and the attempts at a turn.
+//! The outbox in PostgreSQL: an event's status, the reply's parts recorded before anything is
+//! sent, each part's platform id as it lands, the streamed cards, the typing reaction to take
+//! off, and the attempts at a turn.
 
 use super::PostgresStore;
-use crate::store::{Result, StoreError};
+use crate::store::{EventStatus, Result, StoreError};
 
 impl PostgresStore {
     pub(super) async fn reply_record(
@@ -67,5 +68,67 @@ impl PostgresStore {
             .await?;
         row.map(|r| r.get(0))
             .ok_or_else(|| StoreError::Db(format!("no event {event_id}")))
+    }
+
+    pub(super) async fn card_set(
+        &self,
+        account: &str,
+        event_id: &str,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()> {
+        self.exec(
+            "UPDATE events SET card_id = $3, card_seq = $4 WHERE account = $1 AND event_id = $2",
+            &[&account, &event_id, &card_id, &seq_base],
+        )
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn more_card_set(
+        &self,
+        account: &str,
+        event_id: &str,
+        idx: usize,
+        card_id: &str,
+        seq_base: i64,
+    ) -> Result<()> {
+        // One writer per turn (the claim's holder), so reading then writing races no one.
+        let row = self
+            .opt_row(
+                "SELECT more_cards FROM events WHERE account = $1 AND event_id = $2",
+                &[&account, &event_id],
+            )
+            .await?;
+        let stored: String = row.map(|r| r.get(0)).unwrap_or_else(|| "[]".into());
+        let list = crate::store::records::with_more_card(&stored, idx, card_id, seq_base);
+        self.exec(
+            "UPDATE events SET more_cards = $3 WHERE account = $1 AND event_id = $2",
+            &[&account, &event_id, &list],
+        )
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn status_set(
+        &self,
+        account: &str,
+        event_id: &str,
+        status: EventStatus,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        self.exec(
+            "UPDATE events SET status = $3, reason = COALESCE($4, reason), updated_at_ms = $5 \
+             WHERE account = $1 AND event_id = $2",
+            &[
+                &account,
+                &event_id,
+                &status.as_str(),
+                &reason,
+                &crate::store::now_ms(),
+            ],
+        )
+        .await
+        .map(drop)
     }
 }
